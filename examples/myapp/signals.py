@@ -1,0 +1,9 @@
+"""The bug: a receiver defined inside a function and connected with weak=True."""
+
+
+def register_signal_handlers(app):
+    from flask.signals import request_finished
+
+    def log_response(sender, response, **options):
+        print("finished:", response.status)
+    request_finished.connect(log_response, app)

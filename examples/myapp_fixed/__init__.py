@@ -1,0 +1,16 @@
+"""The same app with the receiver kept alive (see signals.py)."""
+
+from flask import Flask
+
+from .signals import register_signal_handlers
+
+
+def create_app():
+    app = Flask(__name__)
+
+    @app.route("/")
+    def index():
+        return "hello"
+
+    register_signal_handlers(app)
+    return app

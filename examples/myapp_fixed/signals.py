@@ -1,0 +1,11 @@
+"""The fix: the receiver is a module-level function, so the module keeps it alive."""
+
+from flask.signals import request_finished
+
+
+def log_response(sender, response, **options):
+    print("finished:", response.status)
+
+
+def register_signal_handlers(app):
+    request_finished.connect(log_response, app)

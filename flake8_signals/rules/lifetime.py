@@ -1,0 +1,245 @@
+"""SIG1xx: receivers that a weak reference does not keep alive."""
+
+from __future__ import annotations
+
+from . import Rule
+
+_CONNECT_DOC = (
+    "blinker's `Signal.connect(receiver, sender=ANY, weak=True)` keeps only a weak reference to the "
+    "receiver. When nothing else refers to the receiver, Python frees it, blinker silently "
+    "disconnects it, and the handler never runs. Nothing raises and nothing is logged."
+)
+_WEAKNESS = (
+    "A connection is judged weak when `weak` is left out of `connect()` (its default is `True`), "
+    "or given as a truthy literal, or when `connect_via(sender, weak=True)` is used. `weak=False` "
+    "(or any falsy literal), `connect_via(sender)` and `connected_to(...)` hold the receiver "
+    "strongly and are never reported. A `weak=` value the linter cannot evaluate is not reported."
+)
+_REFERENCES = (
+    ("blinker: Signal.connect", "https://blinker.readthedocs.io/en/stable/#blinker.Signal.connect"),
+    ("Flask: Signals", "https://flask.palletsprojects.com/en/stable/signals/"),
+    ("Python: weakref", "https://docs.python.org/3/library/weakref.html"),
+)
+
+SIG101 = Rule(
+    code="SIG101",
+    name="weakly-connected-local-function",
+    summary="A function defined inside another function is connected with weak=True",
+    message=(
+        "local function '{receiver}' is connected to '{signal}' with weak=True and is "
+        "garbage-collected when '{function}' returns, so it is never called"
+    ),
+    fix="define it at module level or pass weak=False",
+    what_it_does=(
+        "Finds a function (or `async` function) defined inside another function or method and "
+        "connected to a blinker signal with a weak reference, by call "
+        "(`sig.connect(handler)`) or by decorator (`@sig.connect`, "
+        "`@sig.connect_via(sender, weak=True)`)."
+    ),
+    why_bad=(
+        f"{_CONNECT_DOC} A nested function lives only as long as the call that created it: when the "
+        "enclosing function returns, the function object is freed and the receiver is gone before "
+        "the signal is ever sent.\n\n"
+        "The rule stays silent when something keeps the function alive or when the connection is "
+        "meant to last only while the enclosing function runs: the function is stored (on an "
+        "attribute, in a global or nonlocal, in a container that is not a local one, returned, "
+        "yielded or passed to another call), the value returned by `connect()` is kept, the "
+        "enclosing function disconnects it itself, is a generator or `@contextmanager`, awaits "
+        "after connecting, sends the same signal itself, runs a blocking loop after connecting "
+        "(`while True`, `app.run()`, `serve_forever()`), or is a test function (`test_*`).\n\n"
+        f"{_WEAKNESS}"
+    ),
+    example='''\
+from flask.signals import request_finished
+
+
+def register_signal_handlers(app):
+    def log_response(sender, response, **extra):
+        print(response.status)
+
+    request_finished.connect(log_response, app)
+''',
+    use_instead='''\
+from flask.signals import request_finished
+
+
+def log_response(sender, response, **extra):
+    print(response.status)
+
+
+def register_signal_handlers(app):
+    request_finished.connect(log_response, app)
+''',
+    references=_REFERENCES,
+)
+
+SIG102 = Rule(
+    code="SIG102",
+    name="weakly-connected-lambda",
+    summary="A lambda is connected with weak=True",
+    message=(
+        "{receiver} is connected to '{signal}' with weak=True and is garbage-collected "
+        "{when}, so it is never called"
+    ),
+    fix="define a module-level function or pass weak=False",
+    what_it_does=(
+        "Finds a `lambda` connected to a blinker signal with a weak reference: written inline in "
+        "the `connect()` call (anywhere, module level included), or bound to a local variable of "
+        "a function first."
+    ),
+    why_bad=(
+        f"{_CONNECT_DOC} An inline lambda has no other reference at all, so it is freed as soon "
+        "as `connect()` returns; a lambda held in a local variable is freed when the function "
+        "returns. A lambda bound to a module-level name lives as long as the module and is not "
+        "reported.\n\n"
+        f"{_WEAKNESS}"
+    ),
+    example='''\
+from blinker import signal
+
+order_paid = signal("order-paid")
+
+order_paid.connect(lambda sender, **extra: print("paid", sender))
+''',
+    use_instead='''\
+from blinker import signal
+
+order_paid = signal("order-paid")
+
+
+def print_payment(sender, **extra):
+    print("paid", sender)
+
+
+order_paid.connect(print_payment)
+''',
+    references=_REFERENCES,
+    notes=(
+        "`{receiver}` is `lambda` for an inline lambda, or `lambda 'name'` for one held in a local variable.",
+        "`{when}` is `as soon as connect() returns` or `when 'function' returns`.",
+    ),
+)
+
+SIG103 = Rule(
+    code="SIG103",
+    name="weakly-connected-temporary-callable",
+    summary="A temporary callable (partial, callable instance, factory-made closure) is connected with weak=True",
+    message=(
+        "{receiver} is connected to '{signal}' with weak=True and is garbage-collected "
+        "{when}, so it is never called"
+    ),
+    fix="keep a reference to it (a module-level name or an attribute) or pass weak=False",
+    what_it_does=(
+        "Finds a callable object created just for the connection and connected with a weak "
+        "reference: a `functools.partial(...)`, an instance of a class (`Handler()`), or a "
+        "closure or lambda returned by a factory (`make_handler()`), passed inline or through a "
+        "local variable."
+    ),
+    why_bad=(
+        f"{_CONNECT_DOC} The object is created by the call expression; when it is passed inline, "
+        "nothing holds it once `connect()` returns, and when it is held in a local variable, "
+        "nothing holds it once the function returns.\n\n"
+        "A factory call is reported only when the linter can see that it returns a new nested "
+        "function or lambda; a factory that returns a module-level function is fine, and a "
+        "factory it cannot follow is not reported.\n\n"
+        f"{_WEAKNESS}"
+    ),
+    example='''\
+import functools
+
+from blinker import signal
+
+order_paid = signal("order-paid")
+
+
+def notify(channel, sender, **extra):
+    print(channel, sender)
+
+
+order_paid.connect(functools.partial(notify, "email"))
+''',
+    use_instead='''\
+import functools
+
+from blinker import signal
+
+order_paid = signal("order-paid")
+
+
+def notify(channel, sender, **extra):
+    print(channel, sender)
+
+
+notify_by_email = functools.partial(notify, "email")
+order_paid.connect(notify_by_email)
+''',
+    references=_REFERENCES,
+    notes=(
+        "`{receiver}` describes the object: `functools.partial object`, `temporary 'Handler' "
+        "instance`, `closure returned by 'make_handler()'`, or the same followed by the local "
+        "variable's name.",
+    ),
+)
+
+SIG104 = Rule(
+    code="SIG104",
+    name="weakly-connected-method-of-temporary-object",
+    summary="A bound method of an object that does not outlive the call is connected with weak=True",
+    message=(
+        "{receiver} is connected to '{signal}' with weak=True and is garbage-collected "
+        "{when}, so it is never called"
+    ),
+    fix="keep the object alive (a module-level name or an attribute) or pass weak=False",
+    what_it_does=(
+        "Finds a bound method connected with a weak reference when the object it is bound to is "
+        "temporary: `Handler().on_event`, or `handler.on_event` where `handler` is a local "
+        "variable holding an object created in the same function and stored nowhere else."
+    ),
+    why_bad=(
+        f"{_CONNECT_DOC} For bound methods blinker keeps a `weakref.WeakMethod`, which dies with "
+        "the object the method is bound to. A temporary object is freed when `connect()` returns "
+        "(inline) or when the function returns (local variable), taking the receiver with it.\n\n"
+        "Methods of `self`, of module-level objects, static methods and class methods are not "
+        "reported, nor is an object whose constructor may store `self` somewhere.\n\n"
+        f"{_WEAKNESS}"
+    ),
+    example='''\
+from blinker import signal
+
+order_paid = signal("order-paid")
+
+
+class Mailer:
+    def on_paid(self, sender, **extra):
+        print("mail about", sender)
+
+
+def setup():
+    mailer = Mailer()
+    order_paid.connect(mailer.on_paid)
+''',
+    use_instead='''\
+from blinker import signal
+
+order_paid = signal("order-paid")
+
+
+class Mailer:
+    def on_paid(self, sender, **extra):
+        print("mail about", sender)
+
+
+mailer = Mailer()
+
+
+def setup():
+    order_paid.connect(mailer.on_paid)
+''',
+    references=_REFERENCES,
+    notes=(
+        "`{receiver}` is `bound method 'Handler().on_event'` or `bound method 'h.on_event' of "
+        "local object 'h'`.",
+    ),
+)
+
+RULES = (SIG101, SIG102, SIG103, SIG104)
