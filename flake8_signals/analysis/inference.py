@@ -1,0 +1,247 @@
+"""The astroid side: asked only about the few sites the stdlib ``ast`` cannot decide.
+
+astroid is imported on first use, so a flake8 run over files with no suspect site never pays for
+it. Every question is answered "yes" only when inference is sure; any doubt (Uninferable, several
+candidate values, an exception, the file's time budget spent) is "no", which means silence.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .. import stats
+from .known_signals import NAMESPACE_CLASS_QNAMES, SIGNAL_CLASS_QNAMES
+from .lifetime import Inference
+from .scopes import ModuleScopes
+
+# Inference time one file may spend; past it the remaining questions are answered "not sure".
+FILE_BUDGET_SECONDS = 5.0
+_MAX_VALUES = 8
+_brain_registered = False
+_parsed_modules: dict[str, tuple[ast.Module, ModuleScopes] | None] = {}
+
+
+def _astroid() -> Any:
+    import astroid
+
+    _register_brain(astroid)
+    return astroid
+
+
+def _register_brain(astroid: Any) -> None:
+    """Teach astroid that ``Namespace.signal(name)`` and ``blinker.signal(name)`` give a NamedSignal
+    (blinker returns ``self[name]`` from a dict subclass, which astroid cannot follow)."""
+    global _brain_registered
+    if _brain_registered:
+        return
+    from astroid import bases, nodes
+    from astroid.exceptions import UseInferenceDefault
+
+    def looks_like_lookup(node: nodes.Call) -> bool:
+        func = node.func
+        return (isinstance(func, nodes.Attribute) and func.attrname == "signal") or (
+            isinstance(func, nodes.Name) and func.name == "signal"
+        )
+
+    def infer_lookup(node: nodes.Call, context: Any = None) -> Iterator[Any]:
+        try:
+            for value in node.func.infer(context):
+                if (
+                    isinstance(value, bases.BoundMethod)
+                    and value.name == "signal"
+                    and isinstance(value.bound, bases.Instance)
+                    and _has_class(value.bound._proxied, NAMESPACE_CLASS_QNAMES)
+                ):
+                    module = astroid.MANAGER.ast_from_module_name("blinker.base")
+                    return iter([module.getattr("NamedSignal")[0].instantiate_class()])
+        except Exception as error:  # any failure: let astroid infer as it would without us
+            raise UseInferenceDefault from error
+        raise UseInferenceDefault
+
+    astroid.MANAGER.register_transform(nodes.Call, astroid.inference_tip(infer_lookup), looks_like_lookup)
+    _brain_registered = True
+
+
+def _has_class(cls: Any, qnames: frozenset[str]) -> bool:
+    try:
+        if cls.qname() in qnames:
+            return True
+        return any(ancestor.qname() in qnames for ancestor in cls.ancestors())
+    except Exception:
+        return False
+
+
+@contextlib.contextmanager
+def _search_path(roots: Sequence[str]) -> Iterator[None]:
+    """The project's source roots on ``sys.path`` while astroid resolves imports (flake8's console
+    script does not put the current directory there)."""
+    saved = list(sys.path)
+    sys.path[:0] = [root for root in roots if root not in saved]
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+class AstroidFile(Inference):
+    """One linted file as astroid sees it, built on first question."""
+
+    def __init__(self, source: str, filename: str, module_name: str, source_roots: Sequence[str]) -> None:
+        self.source = source
+        self.filename = filename
+        self.module_name = module_name
+        self.source_roots = tuple(source_roots)
+        self._module: Any = None
+        self._failed = False
+        self._index: dict[tuple[Any, ...], Any] = {}
+        self._spent = 0.0
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _build(self) -> Any:
+        if self._module is None and not self._failed:
+            started = time.perf_counter()
+            try:
+                astroid = _astroid()
+                with _search_path(self.source_roots):
+                    builder = astroid.builder.AstroidBuilder(astroid.MANAGER)
+                    self._module = builder.string_build(self.source, self.module_name, self.filename)
+                for node in self._module.nodes_of_class(
+                    (astroid.nodes.Call, astroid.nodes.Attribute, astroid.nodes.Name)
+                ):
+                    key = (type(node).__name__, node.lineno, node.col_offset, node.end_lineno,
+                           node.end_col_offset)
+                    self._index[key] = node
+            except Exception:
+                self._failed = True
+            finally:
+                elapsed = time.perf_counter() - started
+                self._spent += elapsed
+                stats.STATS.astroid_builds += 1
+                stats.STATS.astroid_build_seconds += elapsed
+        return self._module
+
+    def _node(self, node: ast.AST) -> Any:
+        if self._build() is None:
+            return None
+        key = (type(node).__name__, getattr(node, "lineno", None), getattr(node, "col_offset", None),
+               getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None))
+        return self._index.get(key)
+
+    def _infer(self, node: Any) -> list[Any] | None:
+        """All values ``node`` may have, or None when any of them is unknown."""
+        if node is None or self._spent > FILE_BUDGET_SECONDS:
+            return None
+        from astroid.util import UninferableBase
+
+        started = time.perf_counter()
+        values: list[Any] = []
+        try:
+            with _search_path(self.source_roots):
+                for value in node.infer():
+                    if isinstance(value, UninferableBase) or len(values) >= _MAX_VALUES:
+                        return None
+                    values.append(value)
+        except Exception:  # astroid's InferenceError, RecursionError, or its own bugs
+            return None
+        finally:
+            elapsed = time.perf_counter() - started
+            self._spent += elapsed
+            stats.STATS.inferences += 1
+            stats.STATS.inference_seconds += elapsed
+        return values or None
+
+    # -- questions ------------------------------------------------------------------------
+    def is_signal(self, expr: ast.expr) -> bool:
+        values = self._infer(self._node(expr))
+        if not values:
+            return False
+        from astroid import bases
+
+        return all(
+            isinstance(value, bases.Instance)
+            and not isinstance(value, bases.BoundMethod)
+            and _has_class(value._proxied, SIGNAL_CLASS_QNAMES)
+            for value in values
+        )
+
+    def class_of_call(self, call: ast.Call) -> tuple[ast.ClassDef, ModuleScopes] | None:
+        node = self._node(call)
+        if node is None:
+            return None
+        values = self._infer(node.func)
+        from astroid import nodes
+
+        if not values or len(values) != 1 or not isinstance(values[0], nodes.ClassDef):
+            return None
+        cls = values[0]
+        if not isinstance(cls.parent, nodes.Module):
+            return None
+        return _stdlib_class(cls.root(), cls.name)
+
+    def fresh_closure_factory(self, call: ast.Call) -> str | None:
+        node = self._node(call)
+        if node is None:
+            return None
+        from astroid import nodes
+
+        functions = self._infer(node.func)
+        if not functions or len(functions) != 1 or type(functions[0]) is not nodes.FunctionDef:
+            return None
+        factory = functions[0]
+        if factory.decorators is not None:
+            return None  # a cache such as lru_cache would keep what it returns
+        results = self._infer(node)
+        if not results:
+            return None
+        for result in results:
+            if type(result) not in (nodes.Lambda, nodes.FunctionDef):
+                return None
+            if result.parent is None or result.parent.frame() is not factory:
+                return None  # e.g. a module-level function: it lives as long as its module
+            if not _only_returned(result, factory, nodes):
+                return None
+        return factory.name
+
+
+def _only_returned(result: Any, factory: Any, nodes: Any) -> bool:
+    """The factory makes ``result`` and hands it only to its caller."""
+    if isinstance(result, nodes.Lambda):
+        return isinstance(result.parent, nodes.Return)
+    if len(factory.locals.get(result.name, ())) != 1:
+        return False
+    return all(
+        isinstance(name.parent, nodes.Return)
+        for name in factory.nodes_of_class(nodes.Name)
+        if name.name == result.name
+    )
+
+
+def _stdlib_class(module: Any, name: str) -> tuple[ast.ClassDef, ModuleScopes] | None:
+    """The stdlib-``ast`` twin of a module-level class astroid found, parsed from its file."""
+    path = getattr(module, "file", None)
+    if not path or not str(path).endswith(".py"):
+        return None
+    if path not in _parsed_modules:
+        _parsed_modules[path] = _parse(path, module.name, bool(getattr(module, "package", False)))
+    parsed = _parsed_modules[path]
+    if parsed is None:
+        return None
+    tree, scopes = parsed
+    matches = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name]
+    return (matches[0], scopes) if len(matches) == 1 else None
+
+
+def _parse(path: str, module_name: str, is_package: bool) -> tuple[ast.Module, ModuleScopes] | None:
+    import tokenize
+
+    try:
+        with tokenize.open(path) as handle:
+            tree = ast.parse(handle.read(), filename=path)
+        return tree, ModuleScopes(tree, module_name, is_package)
+    except Exception:
+        return None

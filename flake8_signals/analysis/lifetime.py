@@ -1,0 +1,473 @@
+"""How long a connected receiver lives when the signal holds it weakly.
+
+Everything here works on the stdlib ``ast`` (through :mod:`.scopes`). The only questions handed to
+astroid are the ones the source of this module cannot answer: is ``Handler`` (imported) a class whose
+constructor keeps nothing, and does ``make_handler()`` return a fresh closure? Those come back as a
+``resolve`` callback on the :class:`Loss`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .connect_sites import ConnectSite
+from .scopes import Binding, FunctionNode, ModuleScopes, Scope
+
+IMMEDIATELY = "as soon as connect() returns"
+
+# Reading these from a function does not keep a reference to it.
+_HARMLESS_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__doc__", "__module__", "__wrapped__"})
+# Calls on a local container that store into it or inspect it, without letting its items out.
+_CONTAINER_STORES = frozenset({"append", "add", "insert", "appendleft"})
+_CONTAINER_HARMLESS = _CONTAINER_STORES | {"clear", "sort", "reverse", "remove", "discard"}
+# A function that calls one of these after connecting is likely still running when the signal is
+# sent (a script's main loop, a server): its local receivers are alive while it matters.
+_BLOCKING_CALLS = frozenset({
+    "run", "run_forever", "run_until_complete", "serve_forever", "serve", "run_simple", "mainloop",
+    "exec", "exec_", "join", "wait", "sleep", "start_polling", "idle", "loop_forever",
+})
+# Class decorators that return the class itself and keep no instances.
+_SAFE_CLASS_DECORATORS = frozenset({
+    "dataclass", "dataclasses.dataclass", "total_ordering", "functools.total_ordering",
+    "final", "typing.final", "attr.s", "attr.attrs", "attrs.define", "attr.define", "attrs.frozen",
+})
+_CONSTRUCTORS = ("__init__", "__new__", "__post_init__")
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A receiver that is lost, and how to say so."""
+
+    code: str
+    receiver: str | None  # None: ask ``resolve`` (needs astroid)
+    when: str
+    function: str  # qualname of the function whose return frees it ("" when immediate)
+    resolve: Callable[[Inference], str | None] | None = None
+
+
+class Inference:
+    """What the lifetime analysis may ask astroid (implemented in :mod:`.inference`)."""
+
+    def class_of_call(self, call: ast.Call) -> tuple[ast.ClassDef, ModuleScopes] | None:
+        """The class ``call`` instantiates, as stdlib ``ast`` with its module's scopes."""
+        raise NotImplementedError
+
+    def fresh_closure_factory(self, call: ast.Call) -> str | None:
+        """The factory's name when ``call`` returns a new nested function or lambda each time."""
+        raise NotImplementedError
+
+
+class LifetimeAnalysis:
+    def __init__(self, scopes: ModuleScopes) -> None:
+        self.scopes = scopes
+
+    # -- entry point ----------------------------------------------------------------------
+    def loss(self, site: ConnectSite) -> Loss | None:
+        if site.weak is not True:
+            return None
+        scope = self.scopes.scope_containing(site.report_node)
+        if site.decorated is not None:
+            # The decorated function's name is bound to what connect() returns: the function.
+            if scope.kind != "function" or len(scope.bindings.get(site.decorated.name, ())) != 1:
+                return None
+            return self._local_function(site, scope, site.decorated.name)
+        if not self._result_discarded(site):
+            return None  # e.g. `self._keep = sig.connect(fn)`: connect() returns the receiver
+        receiver = site.receiver
+        if isinstance(receiver, ast.Lambda):
+            return Loss("SIG102", "lambda", IMMEDIATELY, "")
+        if isinstance(receiver, ast.Call):
+            return self._temporary(receiver, scope, IMMEDIATELY, "", None)
+        if isinstance(receiver, ast.Attribute):
+            return self._bound_method(site, receiver, scope)
+        if isinstance(receiver, ast.Name):
+            return self._local_name(site, receiver.id, scope)
+        return None
+
+    # -- receiver shapes ------------------------------------------------------------------
+    def _local_name(self, site: ConnectSite, name: str, scope: Scope) -> Loss | None:
+        found = self.scopes.single_binding(name, scope)
+        if found is None or found[0] is not scope or scope.kind != "function":
+            return None  # module, class and closure variables outlive this call
+        binding = found[1]
+        if binding.kind == "def":
+            return self._local_function(site, scope, name)
+        if binding.kind != "assign" or binding.value is None:
+            return None
+        when, function = self._at_return(scope)
+        value = binding.value
+        if isinstance(value, ast.Lambda):
+            loss = Loss("SIG102", f"lambda '{name}'", when, function)
+        elif isinstance(value, ast.Call):
+            loss = self._temporary(value, scope, when, function, name)
+        else:
+            return None
+        if loss is None or self._escapes(name, scope, site) or self._used_while_running(scope, site, name):
+            return None
+        return loss
+
+    def _local_function(self, site: ConnectSite, scope: Scope, name: str) -> Loss | None:
+        if self._escapes(name, scope, site) or self._used_while_running(scope, site, name):
+            return None
+        when, function = self._at_return(scope)
+        return Loss("SIG101", name, when, function)
+
+    def _temporary(
+        self, call: ast.Call, scope: Scope, when: str, function: str, local: str | None
+    ) -> Loss | None:
+        """A callable made by ``call``: a partial, an instance, or a factory's closure (SIG103)."""
+        held = f" '{local}'" if local else ""
+        if self.scopes.qualified_name(call.func, scope) == "functools.partial":
+            return Loss("SIG103", f"functools.partial object{held}", when, function)
+        local_class = self._local_class(call.func, scope)
+        if local_class is not None:
+            if not instances_stay_temporary(local_class, self.scopes):
+                return None
+            return Loss("SIG103", _instance_text(local_class.name, local), when, function)
+        if _is_builtin_name(call.func, self.scopes, scope):
+            return None
+
+        def resolve(inference: Inference) -> str | None:
+            found = inference.class_of_call(call)
+            if found is not None:
+                cls, cls_scopes = found
+                if instances_stay_temporary(cls, cls_scopes):
+                    return _instance_text(cls.name, local)
+                return None
+            factory = inference.fresh_closure_factory(call)
+            return f"closure returned by '{factory}()'{held}" if factory else None
+
+        return Loss("SIG103", None, when, function, resolve)
+
+    def _bound_method(self, site: ConnectSite, attribute: ast.Attribute, scope: Scope) -> Loss | None:
+        owner = attribute.value
+        method = attribute.attr
+        if isinstance(owner, ast.Call):
+            shown = f"bound method '{ast.unparse(owner)}.{method}'"
+            return self._method_of_instance(owner, scope, method, shown, IMMEDIATELY, "")
+        if not isinstance(owner, ast.Name) or scope.kind != "function":
+            return None
+        found = self.scopes.single_binding(owner.id, scope)
+        if found is None or found[0] is not scope:
+            return None
+        binding = found[1]
+        if binding.kind != "assign" or not isinstance(binding.value, ast.Call):
+            return None
+        if self._escapes(owner.id, scope, site) or self._used_while_running(scope, site, owner.id):
+            return None
+        when, function = self._at_return(scope)
+        shown = f"bound method '{owner.id}.{method}' of local object '{owner.id}'"
+        return self._method_of_instance(binding.value, scope, method, shown, when, function)
+
+    def _method_of_instance(
+        self, call: ast.Call, scope: Scope, method: str, shown: str, when: str, function: str
+    ) -> Loss | None:
+        local_class = self._local_class(call.func, scope)
+        if local_class is not None:
+            ok = instances_stay_temporary(local_class, self.scopes) and _is_plain_method(
+                local_class, method, self.scopes
+            )
+            return Loss("SIG104", shown, when, function) if ok else None
+        if _is_builtin_name(call.func, self.scopes, scope):
+            return None
+
+        def resolve(inference: Inference) -> str | None:
+            found = inference.class_of_call(call)
+            if found is None:
+                return None
+            cls, cls_scopes = found
+            if instances_stay_temporary(cls, cls_scopes) and _is_plain_method(cls, method, cls_scopes):
+                return shown
+            return None
+
+        return Loss("SIG104", None, when, function, resolve)
+
+    # -- helpers --------------------------------------------------------------------------
+    def _local_class(self, func: ast.expr, scope: Scope) -> ast.ClassDef | None:
+        if not isinstance(func, ast.Name):
+            return None
+        found = self.scopes.single_binding(func.id, scope)
+        if found is None or found[1].kind != "class":
+            return None
+        return found[1].node  # type: ignore[return-value]
+
+    @staticmethod
+    def _at_return(scope: Scope) -> tuple[str, str]:
+        return f"when '{scope.qualname}' returns", scope.qualname
+
+    def _result_discarded(self, site: ConnectSite) -> bool:
+        return isinstance(self.scopes.parent(site.report_node), ast.Expr)
+
+    def _escapes(self, name: str, scope: Scope, site: ConnectSite) -> bool:
+        """Whether anything but this connection may keep ``name``'s object alive."""
+        loads, captured = self.scopes.loads_of(name, scope)
+        if captured:
+            return True  # a closure holds it; whether the closure lives is another question
+        for load in loads:
+            if _is_receiver_of(load, site):
+                continue
+            parent = self.scopes.parent(load)
+            if isinstance(parent, ast.Call) and parent.func is load:
+                continue
+            if isinstance(parent, ast.Attribute) and parent.value is load:
+                if isinstance(parent.ctx, ast.Store) or parent.attr in _HARMLESS_ATTRIBUTES:
+                    continue
+                if _is_receiver_of(parent, site):
+                    continue  # `sig.connect(obj.method)`: the method is the receiver
+                return True
+            if self._stored_in_local_container(load, parent, scope):
+                continue
+            if _is_disconnect_argument(load, parent):
+                continue  # handled by _used_while_running
+            return True
+        return False
+
+    def _stored_in_local_container(self, load: ast.Name, parent: ast.AST | None, scope: Scope) -> bool:
+        container: ast.expr | None = None
+        if (
+            isinstance(parent, ast.Call)
+            and load in parent.args
+            and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr in _CONTAINER_STORES
+        ):
+            container = parent.func.value
+        elif isinstance(parent, ast.Assign) and parent.value is load and len(parent.targets) == 1:
+            target = parent.targets[0]
+            if isinstance(target, ast.Subscript):
+                container = target.value
+        if not isinstance(container, ast.Name):
+            return False
+        return self._is_local_container(container.id, scope)
+
+    def _is_local_container(self, name: str, scope: Scope) -> bool:
+        """A list/dict/set made in this function that nothing outside can reach."""
+        found = self.scopes.single_binding(name, scope)
+        if found is None or found[0] is not scope or found[1].kind != "assign":
+            return False
+        if not _is_fresh_container(found[1], self.scopes, scope):
+            return False
+        loads, captured = self.scopes.loads_of(name, scope)
+        if captured:
+            return False
+        for load in loads:
+            parent = self.scopes.parent(load)
+            grandparent = self.scopes.parent(parent) if parent is not None else None
+            if (
+                isinstance(parent, ast.Attribute)
+                and parent.attr in _CONTAINER_HARMLESS
+                and isinstance(grandparent, ast.Call)
+                and grandparent.func is parent
+            ):
+                continue
+            if isinstance(parent, ast.Subscript) and isinstance(parent.ctx, ast.Store):
+                continue
+            if isinstance(parent, ast.Compare):
+                continue
+            if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "len":
+                continue
+            return False
+        return True
+
+    def _used_while_running(self, scope: Scope, site: ConnectSite, name: str) -> bool:
+        """Evidence that the connection is meant to last only while ``scope`` runs, or that the
+        function is still running when the signal is sent."""
+        function = scope.node
+        if scope.is_generator or getattr(function, "name", "").startswith("test"):
+            return True
+        start = (site.line, site.col)
+        for node in _own_nodes(function):
+            after = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0)) > start
+            if after and isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
+                return True
+            if after and isinstance(node, ast.While) and _always_true(node.test):
+                return True
+            if not isinstance(node, ast.Call):
+                continue
+            callee = _callee_name(node.func)
+            if callee == "disconnect" and any(_mentions(arg, name) for arg in node.args):
+                return True
+            if after and callee in ("send", "send_async") and isinstance(node.func, ast.Attribute):
+                if ast.dump(node.func.value) == ast.dump(site.signal):
+                    return True
+            if after and callee in _BLOCKING_CALLS:
+                return True
+        return False
+
+
+def instances_stay_temporary(cls: ast.ClassDef, scopes: ModuleScopes, _seen: frozenset[int] = frozenset()) -> bool:
+    """Whether creating an instance provably leaves no reference to it behind.
+
+    The class, its bases (which must be ``object`` or classes of the same module) and its
+    decorators are checked; constructors must use ``self`` only to read or set attributes or to
+    call methods that pass the same test. Anything else — a metaclass, a base the module does not
+    define, ``registry.append(self)`` — means the instance may outlive the call.
+    """
+    if id(cls) in _seen or cls.keywords:
+        return False
+    seen = _seen | {id(cls)}
+    class_scope = scopes.scope_of_node.get(id(cls))
+    outer = scopes.scope_containing(cls)
+    for decorator in cls.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = scopes.qualified_name(target, outer) or ast.unparse(target)
+        if name not in _SAFE_CLASS_DECORATORS:
+            return False
+    for base in cls.bases:
+        if isinstance(base, ast.Name) and base.id == "object" and scopes.resolve("object", outer) is None:
+            continue
+        found = scopes.single_binding(base.id, outer) if isinstance(base, ast.Name) else None
+        if found is None or found[1].kind != "class":
+            return False
+        if not instances_stay_temporary(found[1].node, scopes, seen):  # type: ignore[arg-type]
+            return False
+    if class_scope is None:
+        return False
+    methods = _methods(cls)
+    checked: set[str] = set()
+    pending = [name for name in _CONSTRUCTORS if name in methods]
+    while pending:
+        name = pending.pop()
+        if name in checked:
+            continue
+        checked.add(name)
+        called = _self_uses(methods[name], set(methods))
+        if called is None:
+            return False
+        pending.extend(called)
+    return True
+
+
+def _methods(cls: ast.ClassDef) -> dict[str, FunctionNode]:
+    return {
+        node.name: node
+        for node in cls.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+
+
+def _self_uses(method: FunctionNode, method_names: set[str]) -> set[str] | None:
+    """The methods a constructor calls on ``self``; None when ``self`` may leak."""
+    params = [*method.args.posonlyargs, *method.args.args]
+    if not params:
+        return None
+    this = params[0].arg
+    called: set[str] = set()
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(method):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    for node in ast.walk(method):
+        if not (isinstance(node, ast.Name) and node.id == this and isinstance(node.ctx, ast.Load)):
+            continue
+        if _inside_nested_scope(node, method, parents):
+            return None  # a closure over self may be stored anywhere
+        parent = parents.get(id(node))
+        if not isinstance(parent, ast.Attribute):
+            if _is_super_call_argument(node, parents):
+                continue
+            return None
+        grandparent = parents.get(id(parent))
+        is_call = isinstance(grandparent, ast.Call) and grandparent.func is parent
+        if parent.attr in method_names:
+            if not is_call:
+                return None  # a bound method of self handed out
+            called.add(parent.attr)
+        elif is_call:
+            return None  # calls something self holds, e.g. an inherited method we cannot see
+    return called
+
+
+def _is_super_call_argument(node: ast.Name, parents: dict[int, ast.AST]) -> bool:
+    """``super(Cls, self)``: self is passed to super() only to find the next class."""
+    parent = parents.get(id(node))
+    return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "super"
+
+
+def _inside_nested_scope(node: ast.AST, method: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    current = parents.get(id(node))
+    while current is not None and current is not method:
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return True
+        current = parents.get(id(current))
+    return False
+
+
+def _is_plain_method(cls: ast.ClassDef, name: str, scopes: ModuleScopes) -> bool:
+    """``name`` is an ordinary method: ``Instance().name`` is bound to the instance."""
+    method = _methods(cls).get(name)
+    if method is None:
+        outer = scopes.scope_containing(cls)
+        for base in cls.bases:
+            found = scopes.single_binding(base.id, outer) if isinstance(base, ast.Name) else None
+            if found is not None and found[1].kind == "class":
+                return _is_plain_method(found[1].node, name, scopes)  # type: ignore[arg-type]
+        return False
+    if any(not (isinstance(d, ast.Name) and d.id in ("override", "abstractmethod"))
+           for d in method.decorator_list):
+        return False  # staticmethod, classmethod, property, or a wrapper we cannot follow
+    return True
+
+
+def _is_fresh_container(binding: Binding, scopes: ModuleScopes, scope: Scope) -> bool:
+    value = binding.value
+    if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
+        return True
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in ("list", "dict", "set")
+        and not value.args
+        and scopes.resolve(value.func.id, scope) is None
+    )
+
+
+def _is_builtin_name(func: ast.expr, scopes: ModuleScopes, scope: Scope) -> bool:
+    return isinstance(func, ast.Name) and scopes.resolve(func.id, scope) is None
+
+
+def _instance_text(class_name: str, local: str | None) -> str:
+    return f"'{class_name}' instance '{local}'" if local else f"temporary '{class_name}' instance"
+
+
+def _is_receiver_of(node: ast.AST, site: ConnectSite) -> bool:
+    return site.receiver is node
+
+
+def _is_disconnect_argument(load: ast.AST, parent: ast.AST | None) -> bool:
+    return (
+        isinstance(parent, ast.Call)
+        and load in parent.args
+        and _callee_name(parent.func) == "disconnect"
+    )
+
+
+def _callee_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+def _mentions(expr: ast.expr, name: str) -> bool:
+    """``name`` or ``name.attr``: the receiver a disconnect() call is about."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name) and expr.id == name
+
+
+def _always_true(test: ast.expr) -> bool:
+    return isinstance(test, ast.Constant) and bool(test.value)
+
+
+def _own_nodes(function: ast.AST):
+    """Nodes of a function's body, not descending into nested functions, lambdas or classes."""
+    stack = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                stack.append(child)

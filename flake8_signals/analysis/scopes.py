@@ -1,0 +1,394 @@
+"""Scopes and name bindings of one module, from the stdlib ``ast`` alone.
+
+One pass records, for every scope, which names it binds and how (``def``, ``class``, import with
+its full dotted name, ``name = value``), and every place a name is read. That is enough to answer
+"is this receiver a nested function?", "does it escape?" and "what does ``rs`` refer to after
+``from flask import request_started as rs``?" without astroid.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_SCOPE_NODES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+@dataclass(eq=False)
+class Binding:
+    name: str
+    node: ast.AST  # what binds it: FunctionDef, ClassDef, Assign, alias, arg, For, ...
+    kind: str  # "def" | "class" | "import" | "assign" | "param" | "other"
+    value: ast.expr | None = None  # the value of a plain `name = value`
+    qualname: str | None = None  # imports: the full dotted name the binding refers to
+
+
+@dataclass(eq=False)
+class Scope:
+    node: ast.AST
+    kind: str  # "module" | "class" | "function" | "lambda" | "comprehension"
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    loads: dict[str, list[ast.Name]] = field(default_factory=dict)
+    declared_global: set[str] = field(default_factory=set)
+    declared_nonlocal: set[str] = field(default_factory=set)
+    children: list[Scope] = field(default_factory=list)
+    is_generator: bool = False
+
+    @property
+    def name(self) -> str:
+        return getattr(self.node, "name", "<lambda>" if self.kind == "lambda" else "")
+
+    @property
+    def qualname(self) -> str:
+        """Dotted name of enclosing classes and functions, like ``__qualname__`` without <locals>."""
+        parts = []
+        scope: Scope | None = self
+        while scope is not None and scope.kind in ("class", "function"):
+            parts.append(scope.name)
+            scope = scope.parent
+        return ".".join(reversed(parts))
+
+    def descendants(self) -> Iterator[Scope]:
+        for child in self.children:
+            yield child
+            yield from child.descendants()
+
+
+class ModuleScopes:
+    """The scope tree of a module plus a child-to-parent map of its nodes."""
+
+    def __init__(self, tree: ast.Module, module_name: str = "", is_package: bool = False) -> None:
+        self.module_name = module_name
+        self.is_package = is_package
+        self.parents: dict[int, ast.AST] = {}
+        self.scope_of_node: dict[int, Scope] = {}
+        self.module = _Builder(self).build(tree)
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.parents.get(id(node))
+
+    def scope_containing(self, node: ast.AST) -> Scope:
+        """The scope in which ``node`` is evaluated (a def's decorators belong to the outer scope)."""
+        current = self.parent(node)
+        child = node
+        while current is not None:
+            scope = self.scope_of_node.get(id(current))
+            if scope is not None and _evaluated_inside(current, child):
+                return scope
+            child, current = current, self.parent(current)
+        return self.module
+
+    def resolve(self, name: str, scope: Scope) -> tuple[Scope, list[Binding]] | None:
+        """The scope that binds ``name`` as seen from ``scope`` (Python's LEGB rule), or None."""
+        if name in scope.declared_global:
+            found = self.module.bindings.get(name)
+            return (self.module, found) if found else None
+        current: Scope | None = scope
+        skip_classes = False
+        while current is not None:
+            if current.kind == "class" and skip_classes:
+                current = current.parent
+                continue
+            if name in current.bindings and name not in current.declared_nonlocal:
+                if name in current.declared_global:
+                    found = self.module.bindings.get(name)
+                    return (self.module, found) if found else None
+                return current, current.bindings[name]
+            skip_classes = True
+            current = current.parent
+        return None
+
+    def qualified_name(self, expr: ast.expr, scope: Scope) -> str | None:
+        """``flask.signals.request_started`` for ``rs`` after ``from flask.signals import request_started
+        as rs``; None when the expression is not a chain of attributes on an imported name."""
+        if isinstance(expr, ast.Attribute):
+            base = self.qualified_name(expr.value, scope)
+            return f"{base}.{expr.attr}" if base else None
+        if isinstance(expr, ast.Name):
+            found = self.resolve(expr.id, scope)
+            if found is None:
+                return None
+            names = {b.qualname for b in found[1]}
+            if len(names) == 1 and all(b.kind == "import" for b in found[1]):
+                return names.pop()
+        return None
+
+    def single_binding(self, name: str, scope: Scope) -> tuple[Scope, Binding] | None:
+        """The binding of ``name`` when exactly one statement binds it in its scope."""
+        found = self.resolve(name, scope)
+        if found is None or len(found[1]) != 1:
+            return None
+        return found[0], found[1][0]
+
+    def loads_of(self, name: str, scope: Scope) -> tuple[list[ast.Name], bool]:
+        """Reads of ``name`` that refer to ``scope``'s binding: (reads in ``scope`` itself,
+        whether any nested scope reads it too, i.e. captures it in a closure)."""
+        captured = any(
+            name in inner.loads and self.resolve(name, inner) is not None
+            and self.resolve(name, inner)[0] is scope  # type: ignore[index]
+            for inner in scope.descendants()
+        )
+        return scope.loads.get(name, []), captured
+
+
+def _evaluated_inside(scope_node: ast.AST, child: ast.AST) -> bool:
+    """Whether ``child`` (a direct child of ``scope_node``) is evaluated in the new scope."""
+    if isinstance(scope_node, ast.Module):
+        return True
+    if isinstance(scope_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return child in scope_node.body
+    if isinstance(scope_node, ast.ClassDef):
+        return child in scope_node.body
+    if isinstance(scope_node, ast.Lambda):
+        return child is scope_node.body
+    # Comprehensions: the first iterable is evaluated outside, the rest inside.
+    generators = getattr(scope_node, "generators", [])
+    return not (generators and child is generators[0])
+
+
+class _Builder(ast.NodeVisitor):
+    def __init__(self, owner: ModuleScopes) -> None:
+        self.owner = owner
+        self.scope: Scope | None = None
+
+    def build(self, tree: ast.Module) -> Scope:
+        module = Scope(tree, "module", None)
+        self.owner.scope_of_node[id(tree)] = module
+        self.scope = module
+        self._children(tree)
+        return module
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _children(self, node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            self.owner.parents[id(child)] = node
+            self.visit(child)
+
+    def _visit_in(self, node: ast.AST, parent: ast.AST) -> None:
+        self.owner.parents[id(node)] = parent
+        self.visit(node)
+
+    def _push(self, node: ast.AST, kind: str) -> Scope:
+        assert self.scope is not None
+        scope = Scope(node, kind, self.scope)
+        self.scope.children.append(scope)
+        self.owner.scope_of_node[id(node)] = scope
+        self.scope = scope
+        return scope
+
+    def _pop(self, scope: Scope) -> None:
+        self.scope = scope.parent
+
+    def _bind(self, binding: Binding, scope: Scope | None = None) -> None:
+        target = scope or self.scope
+        assert target is not None
+        target.bindings.setdefault(binding.name, []).append(binding)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        self._children(node)
+
+    # -- definitions ----------------------------------------------------------------------
+    def _visit_function(self, node: FunctionNode) -> None:
+        self._bind(Binding(node.name, node, "def"))
+        for expr in [*node.decorator_list, *_defaults(node.args), node.returns,
+                     *_annotations(node.args)]:
+            if expr is not None:
+                self._visit_in(expr, node)
+        for type_param in getattr(node, "type_params", []):
+            self._visit_in(type_param, node)
+        scope = self._push(node, "function")
+        for arg in _all_args(node.args):
+            self.owner.parents[id(arg)] = node.args
+            self._bind(Binding(arg.arg, arg, "param"))
+        self.owner.parents[id(node.args)] = node
+        for statement in node.body:
+            self._visit_in(statement, node)
+        self._pop(scope)
+
+    visit_FunctionDef = _visit_function
+    visit_AsyncFunctionDef = _visit_function
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        for expr in _defaults(node.args):
+            self._visit_in(expr, node)
+        scope = self._push(node, "lambda")
+        for arg in _all_args(node.args):
+            self._bind(Binding(arg.arg, arg, "param"))
+        self.owner.parents[id(node.args)] = node
+        self._visit_in(node.body, node)
+        self._pop(scope)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self._bind(Binding(node.name, node, "class"))
+        for expr in [*node.decorator_list, *node.bases, *node.keywords]:
+            self._visit_in(expr, node)
+        scope = self._push(node, "class")
+        for statement in node.body:
+            self._visit_in(statement, node)
+        self._pop(scope)
+
+    def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
+        first, *rest = node.generators
+        self.owner.parents[id(first)] = node
+        self._visit_in(first.iter, first)
+        scope = self._push(node, "comprehension")
+        self._visit_in(first.target, first)
+        for condition in first.ifs:
+            self._visit_in(condition, first)
+        for generator in rest:
+            self._visit_in(generator, node)
+        for part in ("elt", "key", "value"):
+            expr = getattr(node, part, None)
+            if expr is not None:
+                self._visit_in(expr, node)
+        self._pop(scope)
+
+    visit_ListComp = _visit_comprehension
+    visit_SetComp = _visit_comprehension
+    visit_DictComp = _visit_comprehension
+    visit_GeneratorExp = _visit_comprehension
+
+    # -- bindings -------------------------------------------------------------------------
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self._bind(Binding(alias.asname, node, "import", qualname=alias.name))
+            else:
+                top = alias.name.split(".")[0]
+                self._bind(Binding(top, node, "import", qualname=top))
+        self._children(node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = self._absolute_module(node)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            qualname = f"{module}.{alias.name}" if module else None
+            self._bind(Binding(alias.asname or alias.name, node, "import", qualname=qualname))
+        self._children(node)
+
+    def _absolute_module(self, node: ast.ImportFrom) -> str | None:
+        if not node.level:
+            return node.module
+        if not self.owner.module_name:
+            return None
+        package = self.owner.module_name.split(".")
+        if not self.owner.is_package:
+            package.pop()  # a plain module's own name is not part of its package
+        if node.level - 1 >= len(package):
+            return None
+        base = package[: len(package) - (node.level - 1)]
+        return ".".join([*base, node.module] if node.module else base) or None
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._visit_in(node.value, node)
+        single = len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        for target in node.targets:
+            if single:
+                self.owner.parents[id(target)] = node
+                self._bind(Binding(target.id, node, "assign", value=node.value))  # type: ignore[union-attr]
+            else:
+                self._visit_in(target, node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._visit_in(node.annotation, node)
+        if node.value is not None:
+            self._visit_in(node.value, node)
+        if isinstance(node.target, ast.Name):
+            self.owner.parents[id(node.target)] = node
+            if node.value is not None:
+                self._bind(Binding(node.target.id, node, "assign", value=node.value))
+        else:
+            self._visit_in(node.target, node)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self._visit_in(node.value, node)
+        self.owner.parents[id(node.target)] = node
+        scope = self.scope
+        while scope is not None and scope.kind == "comprehension":
+            scope = scope.parent
+        self._bind(Binding(node.target.id, node, "assign", value=node.value), scope)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        assert self.scope is not None
+        self.scope.declared_global.update(node.names)
+
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
+        assert self.scope is not None
+        self.scope.declared_nonlocal.update(node.names)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self._bind(Binding(node.name, node, "other"))
+        self._children(node)
+
+    def _visit_match_capture(self, node: ast.AST) -> None:
+        name = getattr(node, "name", None) or getattr(node, "rest", None)
+        if name:
+            self._bind(Binding(name, node, "other"))
+        self._children(node)
+
+    visit_MatchAs = _visit_match_capture
+    visit_MatchStar = _visit_match_capture
+    visit_MatchMapping = _visit_match_capture
+
+    def visit_Name(self, node: ast.Name) -> None:
+        assert self.scope is not None
+        if isinstance(node.ctx, ast.Load):
+            self.scope.loads.setdefault(node.id, []).append(node)
+        else:
+            self._bind(Binding(node.id, node, "other"))
+
+    def _visit_yield(self, node: ast.Yield | ast.YieldFrom) -> None:
+        scope = self.scope
+        if scope is not None and scope.kind == "function":
+            scope.is_generator = True
+        self._children(node)
+
+    visit_Yield = _visit_yield
+    visit_YieldFrom = _visit_yield
+
+
+def _all_args(args: ast.arguments) -> list[ast.arg]:
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    if args.vararg:
+        every.append(args.vararg)
+    if args.kwarg:
+        every.append(args.kwarg)
+    return every
+
+
+def _defaults(args: ast.arguments) -> list[ast.expr]:
+    return [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+
+
+def _annotations(args: ast.arguments) -> list[ast.expr]:
+    return [a.annotation for a in _all_args(args) if a.annotation is not None]
+
+
+def module_name_for(filename: str) -> str:
+    """Dotted module name found by walking up directories that hold ``__init__.py``."""
+    import os
+
+    path = os.path.abspath(filename)
+    directory, base = os.path.split(path)
+    stem = base[:-3] if base.endswith(".py") else base
+    parts = [] if stem == "__init__" else [stem]
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        directory, package = os.path.split(directory)
+        parts.insert(0, package)
+    return ".".join(parts)
+
+
+def package_root_for(filename: str) -> str:
+    """The directory that must be on ``sys.path`` for :func:`module_name_for` to import."""
+    import os
+
+    directory = os.path.dirname(os.path.abspath(filename))
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        directory = os.path.dirname(directory)
+    return directory

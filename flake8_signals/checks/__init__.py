@@ -1,0 +1,8 @@
+"""Rule families. Each module has ``CODES``, ``wants(source)`` (a cheap text prefilter) and
+``check(context)`` yielding findings."""
+
+from __future__ import annotations
+
+from . import lifetime
+
+FAMILIES = (lifetime,)

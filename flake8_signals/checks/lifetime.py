@@ -1,0 +1,66 @@
+"""SIG101-SIG104: receivers lost to a weak reference."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from .. import stats
+from ..analysis.connect_sites import ConnectSite, find_connect_sites
+from ..analysis.lifetime import LifetimeAnalysis
+from ..analysis.signals import SignalResolver
+from ..findings import Finding
+from ..rules import RULES
+
+if TYPE_CHECKING:
+    from ..checker import FileContext
+
+CODES = frozenset({"SIG101", "SIG102", "SIG103", "SIG104"})
+_SHOWN_SIGNAL_LENGTH = 60
+
+
+def wants(source: str) -> bool:
+    return "connect" in source
+
+
+def check(context: FileContext) -> Iterator[Finding]:
+    sites = list(find_connect_sites(context.tree))
+    stats.STATS.connect_sites += len(sites)
+    if not sites:
+        return
+    analysis = LifetimeAnalysis(context.scopes)
+    signals = SignalResolver(context.scopes, context.astroid)
+    for site in sites:
+        try:
+            finding = _judge(site, analysis, signals, context)
+        except Exception:  # noqa: S112 - astroid or odd code: silence for this site only
+            continue
+        if finding is not None:
+            yield finding
+
+
+def _judge(
+    site: ConnectSite, analysis: LifetimeAnalysis, signals: SignalResolver, context: FileContext
+) -> Finding | None:
+    loss = analysis.loss(site)
+    if loss is None or not context.enabled(loss.code):
+        return None
+    stats.STATS.suspect_sites += 1
+    scope = context.scopes.scope_containing(site.report_node)
+    if not signals.is_signal(site.signal, scope):
+        return None
+    receiver = loss.receiver
+    if receiver is None and loss.resolve is not None:
+        receiver = loss.resolve(context.astroid)
+    if receiver is None:
+        return None
+    message = RULES[loss.code].format(
+        receiver=receiver, signal=_shown(site.signal), when=loss.when, function=loss.function
+    )
+    return Finding(site.line, site.col, loss.code, message)
+
+
+def _shown(expr: ast.expr) -> str:
+    text = ast.unparse(expr)
+    return text if len(text) <= _SHOWN_SIGNAL_LENGTH else text[: _SHOWN_SIGNAL_LENGTH - 3] + "..."

@@ -1,0 +1,69 @@
+"""The flake8 entry point: options in, findings out. The analysis lives elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from . import __version__
+from .checker import CheckConfig, check_module
+from .rules import RULES
+
+
+class Plugin:
+    name = "flake8-signals"
+    version = __version__
+    _config: CheckConfig | None = None
+
+    def __init__(self, tree: ast.Module, filename: str, lines: list[str]) -> None:
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        manager.add_option(
+            "--signals-source-roots",
+            default="",
+            parse_from_config=True,
+            comma_separated_list=True,
+            normalize_paths=True,
+            help=(
+                "Directories from which the project's own modules are imported, so that signals "
+                "defined in other modules are recognised (default: the current directory, plus "
+                "each file's package root found through its __init__.py files)."
+            ),
+        )
+        off_by_default = [code for code, rule in RULES.items() if not rule.default_enabled]
+        if off_by_default:
+            manager.extend_default_ignore(off_by_default)
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        roots = list(getattr(options, "signals_source_roots", None) or []) or [os.getcwd()]
+        cls._config = CheckConfig(_selected_codes(options), tuple(os.path.abspath(r) for r in roots))
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        config = self._config or CheckConfig.create()
+        if not config.enabled:
+            return  # flake8 runs every plugin, selected or not (flake8#751): do no work
+        try:
+            findings = check_module(self.tree, "".join(self.lines), self.filename, config)
+        except Exception:  # noqa: S112 - never abort the user's whole flake8 run
+            return
+        for finding in findings:
+            yield finding.line, finding.col, finding.flake8_text(), type(self)
+
+
+def _selected_codes(options: argparse.Namespace) -> frozenset[str]:
+    """The codes flake8's --select/--ignore/--extend-* settings leave on."""
+    try:
+        from flake8.style_guide import Decision, DecisionEngine
+
+        engine = DecisionEngine(options)
+        return frozenset(code for code in RULES if engine.decision_for(code) is Decision.Selected)
+    except Exception:  # an older or newer flake8 without this internal API: check everything
+        return frozenset(code for code, rule in RULES.items() if rule.default_enabled)
