@@ -60,8 +60,18 @@ class Inference:
 
 
 class LifetimeAnalysis:
-    def __init__(self, scopes: ModuleScopes) -> None:
+    """``weak_signal_site`` tells whether another site is a weak connection to a real signal: a
+    receiver used there too is still held by nothing strong."""
+
+    def __init__(
+        self,
+        scopes: ModuleScopes,
+        sites: list[ConnectSite],
+        weak_signal_site: Callable[[ConnectSite], bool],
+    ) -> None:
         self.scopes = scopes
+        self._site_of_receiver = {id(s.receiver): s for s in sites if s.receiver is not None}
+        self._weak_signal_site = weak_signal_site
 
     # -- entry point ----------------------------------------------------------------------
     def loss(self, site: ConnectSite) -> Loss | None:
@@ -206,7 +216,7 @@ class LifetimeAnalysis:
         if captured:
             return True  # a closure holds it; whether the closure lives is another question
         for load in loads:
-            if _is_receiver_of(load, site):
+            if self._is_weak_receiver(load, site):
                 continue
             parent = self.scopes.parent(load)
             if isinstance(parent, ast.Call) and parent.func is load:
@@ -214,7 +224,7 @@ class LifetimeAnalysis:
             if isinstance(parent, ast.Attribute) and parent.value is load:
                 if isinstance(parent.ctx, ast.Store) or parent.attr in _HARMLESS_ATTRIBUTES:
                     continue
-                if _is_receiver_of(parent, site):
+                if self._is_weak_receiver(parent, site):
                     continue  # `sig.connect(obj.method)`: the method is the receiver
                 return True
             if self._stored_in_local_container(load, parent, scope):
@@ -223,6 +233,12 @@ class LifetimeAnalysis:
                 continue  # handled by _used_while_running
             return True
         return False
+
+    def _is_weak_receiver(self, node: ast.AST, site: ConnectSite) -> bool:
+        if site.receiver is node:
+            return True
+        other = self._site_of_receiver.get(id(node))
+        return other is not None and other.weak is True and self._weak_signal_site(other)
 
     def _stored_in_local_container(self, load: ast.Name, parent: ast.AST | None, scope: Scope) -> bool:
         container: ast.expr | None = None
@@ -429,10 +445,6 @@ def _is_builtin_name(func: ast.expr, scopes: ModuleScopes, scope: Scope) -> bool
 
 def _instance_text(class_name: str, local: str | None) -> str:
     return f"'{class_name}' instance '{local}'" if local else f"temporary '{class_name}' instance"
-
-
-def _is_receiver_of(node: ast.AST, site: ConnectSite) -> bool:
-    return site.receiver is node
 
 
 def _is_disconnect_argument(load: ast.AST, parent: ast.AST | None) -> bool:

@@ -29,8 +29,13 @@ def check(context: FileContext) -> Iterator[Finding]:
     stats.STATS.connect_sites += len(sites)
     if not sites:
         return
-    analysis = LifetimeAnalysis(context.scopes)
     signals = SignalResolver(context.scopes, context.astroid)
+
+    def weak_signal_site(other: ConnectSite) -> bool:
+        scope = context.scopes.scope_containing(other.report_node)
+        return signals.is_signal(other.signal, scope)
+
+    analysis = LifetimeAnalysis(context.scopes, sites, weak_signal_site)
     for site in sites:
         try:
             finding = _judge(site, analysis, signals, context)

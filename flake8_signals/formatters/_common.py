@@ -80,7 +80,7 @@ def fingerprint(code: str, path: str, line_text: str, occurrence: int) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
 
 
-class _Sources:
+class Sources:
     """Source lines and expression extents of the reported files, read once per file."""
 
     def __init__(self) -> None:
@@ -115,22 +115,29 @@ class _Sources:
         self._spans[filename] = spans
         return spans
 
-    def region(self, filename: str, line: int, column: int, text: str) -> tuple[int, int]:
-        """End line and end column (1-based, exclusive) of the region starting at ``column``.
+    def region(self, filename: str, line: int, column: int, text: str) -> tuple[int, int, int]:
+        """Start column, end line and end column (1-based, end exclusive) in characters.
 
-        The largest expression or statement that starts exactly there and ends on the same
-        line (``request_finished.connect(log_response, app)``); otherwise the rest of the line.
+        The region is the largest expression or statement that starts at the reported column
+        and ends on the same line (``request_finished.connect(log_response, app)``), else the
+        rest of the line. Plugins built on ``ast`` (pyflakes, this one) report UTF-8 byte
+        offsets, pycodestyle reports characters: a column that only matches a node as a byte
+        offset is converted to characters (they differ only after non-ASCII text).
         """
         encoded = text.encode("utf-8")
         spans = self._single_line_spans(filename)
-        # Plugins report ast offsets (UTF-8 bytes) or character offsets; try both.
-        char_prefix = text[: column - 1].encode("utf-8")
-        for start in {column - 1, len(char_prefix)}:
+
+        def chars(byte_offset: int) -> int:
+            return len(encoded[:byte_offset].decode("utf-8", errors="replace"))
+
+        as_chars = len(text[: column - 1].encode("utf-8"))  # the column read as characters
+        as_bytes = column - 1  # the column read as bytes
+        for start in (as_chars, as_bytes):
             end = spans.get((line, start))
             if end:
-                end_chars = len(encoded[:end].decode("utf-8", errors="replace"))
-                return line, max(end_chars + 1, column)
-        return line, max(len(text) + 1, column)
+                start_column = chars(start) + 1
+                return start_column, line, max(chars(end) + 1, start_column)
+        return column, line, max(len(text) + 1, column)
 
 
 @dataclass(frozen=True)
@@ -189,7 +196,7 @@ class CollectingFormatter(BaseFormatter):
         raise NotImplementedError
 
     def results(self) -> list[Result]:
-        sources = _Sources()
+        sources = Sources()
         seen: Counter[tuple[str, str, str]] = Counter()
         results = []
         for error in self.violations:
@@ -199,8 +206,9 @@ class CollectingFormatter(BaseFormatter):
             key = (error.code, path, normalize_line(text))
             occurrence = seen[key]
             seen[key] += 1
-            column = max(error.column_number, 1)
-            end_line, end_column = sources.region(error.filename, line, column, text)
+            column, end_line, end_column = sources.region(
+                error.filename, line, max(error.column_number, 1), text
+            )
             results.append(
                 Result(
                     code=error.code,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flake8.formatting.base import BaseFormatter
 from flake8.violation import Violation
 
-from ._common import level, report_path, rule_for
+from ._common import Sources, level, report_path, rule_for
 
 
 def escape_data(value: str) -> str:
@@ -34,6 +34,9 @@ def workflow_command(
 class GitHubFormatter(BaseFormatter):
     """flake8 ``--format=sig-github``."""
 
+    def after_init(self) -> None:
+        self._sources = Sources()
+
     def format(self, error: Violation) -> str | None:
         rule = rule_for(error.code)
         title = f"{error.code} {rule.name}" if rule is not None else error.code
@@ -41,11 +44,7 @@ class GitHubFormatter(BaseFormatter):
         if rule is not None:
             message += f"\n\nSee {rule.docs_url}"
         path, _ = report_path(error.filename)
-        return workflow_command(
-            level(error.code),
-            message,
-            file=path,
-            line=max(error.line_number, 1),
-            col=max(error.column_number, 1),
-            title=title,
-        )
+        line = max(error.line_number, 1)
+        text = self._sources.line(error.filename, line, error.physical_line)
+        column, _, _ = self._sources.region(error.filename, line, max(error.column_number, 1), text)
+        return workflow_command(level(error.code), message, file=path, line=line, col=column, title=title)
