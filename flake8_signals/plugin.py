@@ -52,7 +52,7 @@ class Plugin:
             return  # flake8 runs every plugin, selected or not (flake8#751): do no work
         try:
             findings = check_module(self.tree, "".join(self.lines), self.filename, config)
-        except Exception:  # noqa: S112 - never abort the user's whole flake8 run
+        except Exception:  # never abort the user's whole flake8 run
             return
         for finding in findings:
             yield finding.line, finding.col, finding.flake8_text(), type(self)

@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # An expected finding: a trailing comment naming codes, e.g. `sig.connect(h)  # SIG101`.
 _EXPECT = re.compile(r"#\s*((?:SIG\d{3}\b[\s,]*)+)\s*(?:\(.*\))?\s*$")
 # A weak connection the linter rightly leaves alone although it ends with its function.
-SCOPED_MARK = "# scoped"
+_SCOPED = re.compile(r"#\s*scoped\s*$")
 
 
 def expected_findings(path: Path) -> set[tuple[int, str]]:
@@ -29,7 +29,7 @@ def expected_findings(path: Path) -> set[tuple[int, str]]:
 
 def scoped_lines(path: Path) -> set[int]:
     lines = path.read_text(encoding="utf-8").splitlines()
-    return {number for number, line in enumerate(lines, start=1) if SCOPED_MARK in line}
+    return {number for number, line in enumerate(lines, start=1) if _SCOPED.search(line)}
 
 
 def actual_findings(path: Path, **options) -> set[tuple[int, str]]:

@@ -1,4 +1,4 @@
-"""A small Flask app with the bug flake8-signals exists to catch (see signals.py)."""
+"""A small Flask app with the bug flake8-signals catches (see signals.py)."""
 
 from flask import Flask
 

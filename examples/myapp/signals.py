@@ -1,4 +1,4 @@
-"""The bug: a receiver defined inside a function and connected with weak=True."""
+"""The bug: a receiver defined in a function, connected with weak=True."""
 
 
 def register_signal_handlers(app):

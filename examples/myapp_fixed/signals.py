@@ -1,4 +1,4 @@
-"""The fix: the receiver is a module-level function, so the module keeps it alive."""
+"""The fix: a module-level receiver, kept alive by its module."""
 
 from flask.signals import request_finished
 

@@ -304,15 +304,21 @@ class LifetimeAnalysis:
             callee = _callee_name(node.func)
             if callee == "disconnect" and any(_mentions(arg, name) for arg in node.args):
                 return True
-            if after and callee in ("send", "send_async") and isinstance(node.func, ast.Attribute):
-                if ast.dump(node.func.value) == ast.dump(site.signal):
-                    return True
+            if (
+                after
+                and callee in ("send", "send_async")
+                and isinstance(node.func, ast.Attribute)
+                and ast.dump(node.func.value) == ast.dump(site.signal)
+            ):
+                return True
             if after and callee in _BLOCKING_CALLS:
                 return True
         return False
 
 
-def instances_stay_temporary(cls: ast.ClassDef, scopes: ModuleScopes, _seen: frozenset[int] = frozenset()) -> bool:
+def instances_stay_temporary(
+    cls: ast.ClassDef, scopes: ModuleScopes, _seen: frozenset[int] = frozenset()
+) -> bool:
     """Whether creating an instance provably leaves no reference to it behind.
 
     The class, its bases (which must be ``object`` or classes of the same module) and its
@@ -420,10 +426,10 @@ def _is_plain_method(cls: ast.ClassDef, name: str, scopes: ModuleScopes) -> bool
             if found is not None and found[1].kind == "class":
                 return _is_plain_method(found[1].node, name, scopes)  # type: ignore[arg-type]
         return False
-    if any(not (isinstance(d, ast.Name) and d.id in ("override", "abstractmethod"))
-           for d in method.decorator_list):
-        return False  # staticmethod, classmethod, property, or a wrapper we cannot follow
-    return True
+    # staticmethod, classmethod, property, or a wrapper we cannot follow: not a plain method
+    return all(
+        isinstance(d, ast.Name) and d.id in ("override", "abstractmethod") for d in method.decorator_list
+    )
 
 
 def _is_fresh_container(binding: Binding, scopes: ModuleScopes, scope: Scope) -> bool:

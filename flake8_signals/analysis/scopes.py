@@ -231,7 +231,9 @@ class _Builder(ast.NodeVisitor):
             self._visit_in(statement, node)
         self._pop(scope)
 
-    def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
+    def _visit_comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
+    ) -> None:
         first, *rest = node.generators
         self.owner.parents[id(first)] = node
         self._visit_in(first.iter, first)

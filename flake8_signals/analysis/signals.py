@@ -39,9 +39,13 @@ class SignalResolver:
             return True if self.makes_signal(expr, scope) else None
         if isinstance(expr, ast.Name):
             found = self.scopes.single_binding(expr.id, scope)
-            if found is not None and found[1].kind == "assign" and found[1].value is not None:
-                if self.makes_signal(found[1].value, found[0]):
-                    return True
+            if (
+                found is not None
+                and found[1].kind == "assign"
+                and found[1].value is not None
+                and self.makes_signal(found[1].value, found[0])
+            ):
+                return True
             return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
             return True if self._self_attribute_is_signal(expr.attr, scope) else None
@@ -78,9 +82,10 @@ class SignalResolver:
             return False
         cls = class_scope.node
         for binding in class_scope.bindings.get(attribute, []):
-            if binding.kind == "assign" and binding.value is not None:
-                if self.makes_signal(binding.value, class_scope):
-                    return True
+            if binding.kind == "assign" and binding.value is not None and self.makes_signal(
+                binding.value, class_scope
+            ):
+                return True
         for node in ast.walk(cls):
             if (
                 isinstance(node, ast.Assign)

@@ -39,7 +39,7 @@ def check(context: FileContext) -> Iterator[Finding]:
     for site in sites:
         try:
             finding = _judge(site, analysis, signals, context)
-        except Exception:  # noqa: S112 - astroid or odd code: silence for this site only
+        except Exception:  # astroid or odd code: silence for this site only
             continue
         if finding is not None:
             yield finding

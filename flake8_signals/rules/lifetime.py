@@ -123,7 +123,10 @@ order_paid.connect(print_payment)
 SIG103 = Rule(
     code="SIG103",
     name="weakly-connected-temporary-callable",
-    summary="A temporary callable (partial, callable instance, factory-made closure) is connected with weak=True",
+    summary=(
+        "A temporary callable (partial, callable instance, factory-made closure) is connected "
+        "with weak=True"
+    ),
     message=(
         "{receiver} is connected to '{signal}' with weak=True and is garbage-collected "
         "{when}, so it is never called"
