@@ -42,3 +42,13 @@ def test_trailing_marker_syntax():
     # "# SIG101 (weak as truthy 3rd positional)" still counts
     assert any(code == "SIG101" for _, code in expected)
     assert all(code.startswith("SIG") for _, code in expected)
+
+
+def test_test_modules_are_left_alone():
+    """In test modules receivers are used while the test runs; the same code elsewhere is flagged."""
+    from flake8_signals.api import check_source
+
+    source = (FIXTURES.parent.parent / "examples" / "myapp" / "signals.py").read_text(encoding="utf-8")
+    assert [f.code for f in check_source(source, "myapp/signals.py")] == ["SIG101"]
+    for name in ("tests/test_signals.py", "signals_test.py", "conftest.py"):
+        assert check_source(source, name) == []

@@ -68,8 +68,11 @@ class LifetimeAnalysis:
         scopes: ModuleScopes,
         sites: list[ConnectSite],
         weak_signal_site: Callable[[ConnectSite], bool],
+        *,
+        test_module: bool = False,
     ) -> None:
         self.scopes = scopes
+        self.test_module = test_module
         self._site_of_receiver = {id(s.receiver): s for s in sites if s.receiver is not None}
         self._weak_signal_site = weak_signal_site
 
@@ -290,8 +293,8 @@ class LifetimeAnalysis:
         """Evidence that the connection is meant to last only while ``scope`` runs, or that the
         function is still running when the signal is sent."""
         function = scope.node
-        if scope.is_generator or getattr(function, "name", "").startswith("test"):
-            return True
+        if scope.is_generator or self.test_module or is_test_name(getattr(function, "name", "")):
+            return True  # tests use their receivers while they run
         start = (site.line, site.col)
         for node in _own_nodes(function):
             after = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0)) > start
@@ -314,6 +317,18 @@ class LifetimeAnalysis:
             if after and callee in _BLOCKING_CALLS:
                 return True
         return False
+
+
+def is_test_name(name: str) -> bool:
+    """``test_x`` (pytest, unittest) and private helpers such as ``_test_x``."""
+    return name.lstrip("_").startswith("test")
+
+
+def is_test_module(filename: str) -> bool:
+    import os
+
+    base = os.path.basename(filename)
+    return base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"
 
 
 def instances_stay_temporary(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .. import stats
 from ..analysis.connect_sites import ConnectSite, find_connect_sites
-from ..analysis.lifetime import LifetimeAnalysis
+from ..analysis.lifetime import LifetimeAnalysis, is_test_module
 from ..analysis.signals import SignalResolver
 from ..findings import Finding
 from ..rules import RULES
@@ -35,7 +35,9 @@ def check(context: FileContext) -> Iterator[Finding]:
         scope = context.scopes.scope_containing(other.report_node)
         return signals.is_signal(other.signal, scope)
 
-    analysis = LifetimeAnalysis(context.scopes, sites, weak_signal_site)
+    analysis = LifetimeAnalysis(
+        context.scopes, sites, weak_signal_site, test_module=is_test_module(context.filename)
+    )
     for site in sites:
         try:
             finding = _judge(site, analysis, signals, context)

@@ -46,7 +46,8 @@ SIG101 = Rule(
         "yielded or passed to another call), the value returned by `connect()` is kept, the "
         "enclosing function disconnects it itself, is a generator or `@contextmanager`, awaits "
         "after connecting, sends the same signal itself, runs a blocking loop after connecting "
-        "(`while True`, `app.run()`, `serve_forever()`), or is a test function (`test_*`).\n\n"
+        "(`while True`, `app.run()`, `serve_forever()`), or is a test (a `test*` or `_test*` "
+        "function, or any function of a `test_*.py`, `*_test.py` or `conftest.py` module).\n\n"
         f"{_WEAKNESS}"
     ),
     example='''\
