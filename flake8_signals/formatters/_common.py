@@ -104,8 +104,8 @@ class Sources:
         source = "".join(linecache.getlines(filename))
         try:
             tree = ast.parse(source) if source else None
-        except (SyntaxError, ValueError):
-            tree = None
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None  # regions fall back to "the rest of the line"
         for node in ast.walk(tree) if tree is not None else ():
             end_line = getattr(node, "end_lineno", None)
             if end_line is None or end_line != getattr(node, "lineno", None):
