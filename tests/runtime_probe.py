@@ -9,6 +9,7 @@ called; afterwards garbage is collected and each weakly connected receiver is ch
 
 from __future__ import annotations
 
+import ast
 import gc
 import importlib.util
 import json
@@ -20,6 +21,14 @@ import blinker.base
 
 target = os.path.abspath(sys.argv[1])
 records: list[dict] = []
+# Python 3.10 attributes a decorator's call to the `def` line (3.11+ to the decorator's line);
+# findings are reported at the outermost decorator, so map the one to the other.
+with open(target, encoding="utf-8") as _handle:
+    _DECORATED = {
+        node.lineno: node.decorator_list[0].lineno
+        for node in ast.walk(ast.parse(_handle.read()))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list
+    }
 original_connect = blinker.base.Signal.connect
 original_disconnect = blinker.base.Signal.disconnect
 
@@ -28,7 +37,7 @@ def _site_line() -> int | None:
     frame = sys._getframe(2)
     while frame is not None:
         if os.path.abspath(frame.f_code.co_filename) == target:
-            return frame.f_lineno
+            return _DECORATED.get(frame.f_lineno, frame.f_lineno)
         if frame.f_code.co_filename not in (blinker.base.__file__, __file__):
             return None  # connected by some library on its own behalf
         frame = frame.f_back

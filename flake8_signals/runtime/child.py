@@ -17,11 +17,13 @@ little later if even that did not happen.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import gc
 import importlib
 import io
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -52,6 +54,7 @@ class ChildRun:
         # factory's return value, the script's module namespace.
         self.keep: list[Any] = []
         self._finish_lock = threading.Lock()
+        self.pid = os.getpid()
 
     # -- running ----------------------------------------------------------------------------
 
@@ -77,7 +80,7 @@ class ChildRun:
         module_name = self.spec["module"]
         try:
             module = importlib.import_module(module_name)
-        except BaseException as error:  # noqa: BLE001 - SystemExit/KeyboardInterrupt from the target too
+        except BaseException as error:
             return LOAD_ERROR, f"importing {module_name!r} failed: {_exc_line(error)}", _format_exc(error)
         self.keep.append(module)
         module_file = getattr(module, "__file__", None)
@@ -93,7 +96,11 @@ class ChildRun:
         except AttributeError:
             return LOAD_ERROR, f"module {module_name!r} has no attribute {attr!r}", None
         if not callable(factory):
-            return LOAD_ERROR, f"{module_name}:{attr} is not callable (a factory is called without arguments)", None
+            return (
+                LOAD_ERROR,
+                f"{module_name}:{attr} is not callable (a factory is called without arguments)",
+                None,
+            )
         code = getattr(factory, "__code__", None)
         if code is not None and not code.co_filename.startswith("<"):
             self.target_files.append(os.path.abspath(code.co_filename))
@@ -104,7 +111,7 @@ class ChildRun:
             if error.code in (None, 0):
                 return FINISHED, None, None
             return RAISED, f"{module_name}:{attr}() raised {_exc_line(error)}", _format_exc(error)
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             return RAISED, f"{module_name}:{attr}() raised {_exc_line(error)}", _format_exc(error)
         return FINISHED, None, None
 
@@ -132,7 +139,7 @@ class ChildRun:
             if error.code in (None, 0):
                 return FINISHED, None, None
             return RAISED, f"the script raised {_exc_line(error)}", _format_exc(error)
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             return RAISED, f"the script raised {_exc_line(error)}", _format_exc(error)
         return FINISHED, None, None
 
@@ -155,6 +162,8 @@ class ChildRun:
 
     def finish(self, status: str, *, message: str | None = None, tb: str | None = None) -> None:
         """Collect, write the result file and end the process. Runs at most once."""
+        if os.getpid() != self.pid:
+            os._exit(0)  # a process the target forked: only the original child reports
         if not self._finish_lock.acquire(blocking=False):
             # The other thread is already writing the result; it ends the process.
             threading.Event().wait()
@@ -175,16 +184,25 @@ class ChildRun:
                 "connections": [connection.to_dict() for connection in connections],
             }
             _write_atomically(self.spec["results"], json.dumps(result))
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             traceback.print_exc()
         finally:
             for stream in (sys.stdout, sys.stderr):
-                try:
+                with contextlib.suppress(Exception):
                     stream.flush()
-                except Exception:
-                    pass
-            # Skip interpreter shutdown: the target may have left non-daemon threads running.
-            os._exit(0)
+            _end_process(bool(self.spec.get("own_group")))
+
+
+def _end_process(own_group: bool) -> None:
+    """End now, skipping interpreter shutdown (the target may have left threads running).
+
+    When the parent made this process a session leader, also end whatever the target started
+    and left behind (its subprocesses share the process group), this process included.
+    """
+    if own_group and hasattr(os, "killpg") and os.getpgrp() == os.getpid():
+        with contextlib.suppress(OSError):
+            os.killpg(os.getpid(), signal.SIGKILL)
+    os._exit(0)
 
 
 def _exc_line(error: BaseException) -> str:
@@ -192,7 +210,17 @@ def _exc_line(error: BaseException) -> str:
 
 
 def _format_exc(error: BaseException) -> str:
-    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    summary = traceback.TracebackException.from_exception(error)
+    pending: list[traceback.TracebackException | None] = [summary]
+    while pending:
+        current_summary = pending.pop()
+        if current_summary is None:
+            continue
+        current_summary.stack = traceback.StackSummary.from_list(
+            [frame for frame in current_summary.stack if not _is_runner_frame(frame.filename)]
+        )
+        pending.extend((current_summary.__cause__, current_summary.__context__))
+    text = "".join(summary.format())
     # Let the frames go: a traceback keeps every frame of the failed call (and the receivers its
     # locals hold) alive, which the program would not do once the exception is handled.
     seen: set[int] = set()
@@ -202,6 +230,18 @@ def _format_exc(error: BaseException) -> str:
         current.__traceback__ = None
         current = current.__cause__ or current.__context__
     return text
+
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_IMPORTLIB = os.path.dirname(os.path.abspath(importlib.__file__))
+
+
+def _is_runner_frame(filename: str) -> bool:
+    """Frames of this runner and of importlib, which say nothing about the target's error."""
+    if filename.startswith("<frozen importlib"):
+        return True
+    directory = os.path.dirname(os.path.abspath(filename))
+    return directory in (_HERE, _IMPORTLIB)
 
 
 def _write_atomically(path: str, text: str) -> None:

@@ -28,7 +28,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from types import CodeType, FrameType
 from typing import Any
@@ -268,10 +268,9 @@ class Recorder:
         def connect(self: Any, receiver: Any, *args: Any, **kwargs: Any) -> Any:
             result = original(self, receiver, *args, **kwargs)
             if recorder._active:
-                try:
+                # The recorder must never break the program it watches.
+                with suppress(Exception):
                     recorder._on_connect(self, receiver, args, kwargs)
-                except Exception:  # the recorder must never break the program it watches
-                    pass
             return result
 
         setattr(connect, _WRAPPER_MARK, True)
@@ -284,10 +283,8 @@ class Recorder:
         def disconnect(self: Any, receiver: Any, *args: Any, **kwargs: Any) -> Any:
             result = original(self, receiver, *args, **kwargs)
             if recorder._active:
-                try:
+                with suppress(Exception):
                     recorder._on_disconnect(self, receiver, args, kwargs)
-                except Exception:
-                    pass
             return result
 
         setattr(disconnect, _WRAPPER_MARK, True)

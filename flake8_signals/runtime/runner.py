@@ -8,6 +8,7 @@ parent kills the group ``grace`` seconds later if that did not happen.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -59,7 +60,12 @@ class Target:
         args = tuple(args)
         if not text:
             raise TargetError("the target is empty")
-        if text.endswith(".py") or os.sep in text or (os.altsep and os.altsep in text) or os.path.isfile(text):
+        if (
+            text.endswith(".py")
+            or os.sep in text
+            or (os.altsep and os.altsep in text)
+            or os.path.isfile(text)
+        ):
             if not os.path.isfile(text):
                 raise TargetError(f"no such script: {text}")
             return cls("script", text, path=os.path.abspath(text), args=args)
@@ -99,15 +105,11 @@ def _stream_fileno(stream: IO[str] | None) -> int | None:
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
     if os.name == "posix":
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
     else:  # pragma: no cover - Windows
-        try:
+        with contextlib.suppress(OSError):
             process.kill()
-        except OSError:
-            pass
 
 
 def run_target(
@@ -136,6 +138,7 @@ def run_target(
             "args": list(target.args),
             "timeout": timeout,
             "results": results_path,
+            "own_group": os.name == "posix",
         }
         with open(spec_path, "w", encoding="utf-8") as handle:
             json.dump(spec, handle)
@@ -155,20 +158,18 @@ def run_target(
         process = subprocess.Popen(command, **popen_kwargs)
         killed = False
         captured = b""
+        # The group is only ever killed while the child is not yet reaped, so its id cannot have
+        # been reused. After a normal end the child itself kills what the target left behind.
         try:
-            try:
-                captured, _ = process.communicate(timeout=timeout + grace)
-            except subprocess.TimeoutExpired:
-                killed = True
-                _kill_group(process)
-                captured, _ = process.communicate()
+            captured, _ = process.communicate(timeout=timeout + grace)
+        except subprocess.TimeoutExpired:
+            killed = True
+            _kill_group(process)
+            captured, _ = process.communicate()
         except BaseException:
             _kill_group(process)
             process.wait()
             raise
-        finally:
-            # Whatever the target started and left behind goes with it.
-            _kill_group(process)
         if captured:
             output.write(captured.decode("utf-8", "replace"))
             output.flush()

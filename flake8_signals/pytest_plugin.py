@@ -1,0 +1,100 @@
+"""pytest plugin: fail (or warn) a test when a signal receiver it connected weakly was lost.
+
+Off unless asked for::
+
+    pytest --signals-check            # same as --signals-check=fail
+    pytest --signals-check=warn       # a warning instead of a failure
+    pytest --signals-check=off        # off, even when the ini file turns it on
+
+or in the ini file: ``signals_check = true`` (also ``fail``, ``warn``, ``false``/``off``).
+
+When it is off, this module does nothing else: blinker is not imported or patched. When it is on,
+blinker's ``Signal.connect``/``disconnect`` are wrapped from ``pytest_configure`` until the end of
+the session (see :class:`flake8_signals.runtime.recorder.Recorder`), and after each test's call
+phase the plugin collects garbage and reports every receiver weakly connected during the test's
+setup or call that was garbage-collected while still connected.
+
+Receivers that a test connects itself and that live exactly as long as the test are not losses:
+a death counts when it happened during setup (a fixture that returned), while the test function
+was still running (a helper that returned, an inline lambda), or, for receivers only the final
+collection found (reference cycles), when they were not connected by the test function itself.
+A receiver that died after its signal or its sender did is never reported.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+MODES = ("fail", "warn", "off")
+_INI_VALUES = {
+    "": "off",
+    "0": "off",
+    "false": "off",
+    "no": "off",
+    "off": "off",
+    "1": "fail",
+    "true": "fail",
+    "yes": "fail",
+    "on": "fail",
+    "fail": "fail",
+    "warn": "warn",
+}
+_PLUGIN_NAME = "flake8-signals-check"
+
+
+class SignalReceiverLostWarning(pytest.PytestWarning):
+    """A signal receiver connected during a test was garbage-collected while still connected."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("flake8-signals", "signal receivers lost to weak references (flake8-signals)")
+    group.addoption(
+        "--signals-check",
+        dest="signals_check",
+        nargs="?",
+        const="fail",
+        default=None,
+        choices=MODES,
+        metavar="{fail,warn,off}",
+        help=(
+            "fail (default when given without a value) or warn for each test during which a blinker "
+            "signal receiver connected with weak=True was garbage-collected while still connected. "
+            "Write --signals-check=warn, with '=': a bare value after a space is taken as the mode."
+        ),
+    )
+    parser.addini(
+        "signals_check",
+        "flake8-signals runtime check: true/fail, warn, or false/off (default off)",
+        default="",
+    )
+
+
+def check_mode(config: pytest.Config) -> str:
+    """``fail``, ``warn`` or ``off``: the command line first, then the ini value."""
+    value = config.getoption("signals_check", default=None)
+    if value is not None:
+        return str(value)
+    raw = str(config.getini("signals_check") or "").strip().lower()
+    if raw not in _INI_VALUES:
+        raise pytest.UsageError(
+            f"signals_check = {raw!r} is not one of: true, fail, warn, false, off (flake8-signals)"
+        )
+    return _INI_VALUES[raw]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    mode = check_mode(config)
+    if mode == "off":
+        return
+    if int(pytest.__version__.split(".")[0]) < 8:
+        raise pytest.UsageError(f"--signals-check needs pytest 8 or later (this is {pytest.__version__})")
+    from .runtime.pytest_check import SignalsCheck
+    from .runtime.recorder import Recorder
+
+    try:
+        recorder = Recorder().install()
+    except ImportError as error:
+        raise pytest.UsageError(f"--signals-check needs blinker, which cannot be imported: {error}") from None
+    check = SignalsCheck(mode, recorder)
+    config.add_cleanup(check.close)
+    config.pluginmanager.register(check, _PLUGIN_NAME)

@@ -1,0 +1,309 @@
+"""The pytest plugin (`--signals-check`), run on small test suites with pytester."""
+
+from __future__ import annotations
+
+import blinker
+import pytest
+
+from flake8_signals.runtime.recorder import is_wrapped
+
+pytest_plugins = ["pytester"]
+
+# A small app module the inner test suites use: `register()` connects a nested function weakly,
+# so the receiver is gone as soon as it returns.
+APP = """
+from blinker import signal
+
+ping = signal("plugin-tests-ping-{name}")
+calls = []
+
+
+def on_ping_module_level(sender, **extra):
+    calls.append(("module", sender))
+
+
+def register():
+    def on_ping(sender, **extra):
+        calls.append(("nested", sender))
+
+    ping.connect(on_ping)
+
+
+def register_module_level():
+    ping.connect(on_ping_module_level)
+
+
+def register_cyclic():
+    def on_ping_cyclic(sender, **extra):
+        return on_ping_cyclic  # refers to itself: freed only by the garbage collector
+
+    ping.connect(on_ping_cyclic)
+"""
+
+LOSING_TEST = """
+import app
+
+
+def test_loses_a_receiver():
+    app.register()
+    app.ping.send("me")
+"""
+
+
+@pytest.fixture(autouse=True)
+def _only_this_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The inner runs load this plugin alone (-p below), not every plugin installed here.
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
+
+
+@pytest.fixture
+def app(pytester: pytest.Pytester, request: pytest.FixtureRequest) -> Pytester:
+    pytester.makepyfile(app=APP.format(name=request.node.name))
+    pytester.syspathinsert()
+    return Pytester(pytester)
+
+
+class Pytester:
+    """pytester, with the plugin loaded explicitly in every run."""
+
+    def __init__(self, pytester: pytest.Pytester) -> None:
+        self.pytester = pytester
+        self.makepyfile = pytester.makepyfile
+        self.makeini = pytester.makeini
+
+    def runpytest(self, *args: str) -> pytest.RunResult:
+        return self.pytester.runpytest("-p", "flake8_signals.pytest_plugin", *args)
+
+
+def _assert_restored() -> None:
+    assert not is_wrapped(blinker.Signal.connect)
+    assert not is_wrapped(blinker.Signal.disconnect)
+
+
+def test_fails_a_test_that_loses_a_receiver(app: Pytester) -> None:
+    app.makepyfile(test_it=LOSING_TEST)
+    result = app.runpytest("--signals-check")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*flake8-signals: 1 signal receiver was garbage-collected while still connected*",
+            "*app.py:15: 'register.<locals>.on_ping' connected to 'plugin-tests-ping-*' in register()*",
+            "*flake8-signals: signal receivers lost*",
+        ]
+    )
+    _assert_restored()
+
+
+def test_passes_tests_whose_receivers_live(app: Pytester) -> None:
+    app.makepyfile(
+        test_it="""
+        import pytest
+
+        import app
+
+
+        @pytest.fixture
+        def listening():
+            received = []
+
+            def on_ping(sender, **extra):
+                received.append(sender)
+
+            app.ping.connect(on_ping)  # alive while the fixture is suspended at its yield
+            yield received
+
+
+        def test_module_level_receiver():
+            app.register_module_level()
+            app.ping.send("me")
+            assert ("module", "me") in app.calls
+
+
+        def test_receiver_local_to_the_test():
+            received = []
+
+            def on_ping(sender, **extra):
+                received.append(sender)
+
+            app.ping.connect(on_ping)  # lives exactly as long as the test: fine
+            app.ping.send("me")
+            assert received == ["me"]
+
+
+        def test_receiver_from_a_yield_fixture(listening):
+            app.ping.send("me")
+            assert listening == ["me"]
+
+
+        def test_disconnected_receiver():
+            def on_ping(sender, **extra):
+                pass
+
+            app.ping.connect(on_ping)
+            app.ping.disconnect(on_ping)
+
+
+        def test_strong_connection():
+            app.ping.connect(lambda sender, **extra: None, weak=False)
+
+
+        def test_cyclic_receiver_local_to_the_test():
+            def on_ping(sender, **extra):
+                return on_ping
+
+            app.ping.connect(on_ping)
+            app.ping.send("me")
+
+
+        class TestInAClass:
+            def test_receiver_local_to_the_test(self):
+                received = []
+
+                def on_ping(sender, **extra):
+                    received.append(sender)
+                    return on_ping
+
+                app.ping.connect(on_ping)
+                app.ping.send("me")
+                assert received == ["me"]
+        """
+    )
+    result = app.runpytest("--signals-check")
+    result.assert_outcomes(passed=7)
+    assert "garbage-collected" not in result.stdout.str()
+    _assert_restored()
+
+
+def test_counts_losses_in_fixtures_and_inline_lambdas(app: Pytester) -> None:
+    app.makepyfile(
+        test_it="""
+        import pytest
+
+        import app
+
+
+        @pytest.fixture
+        def registered():
+            app.register()  # the receiver dies when register() returns, during setup
+
+
+        def test_from_fixture(registered):
+            pass
+
+
+        def test_inline_lambda():
+            app.ping.connect(lambda sender, **extra: None)
+
+
+        def test_cyclic_receiver_from_a_helper():
+            app.register_cyclic()
+        """
+    )
+    result = app.runpytest("--signals-check=fail")
+    result.assert_outcomes(failed=3)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_it.py:16: '*<lambda>' connected to*in test_inline_lambda()*",
+            "*app.py:26: 'register_cyclic.<locals>.on_ping_cyclic' connected to*in register_cyclic()*",
+        ]
+    )
+
+
+def test_warn_mode(app: Pytester) -> None:
+    app.makepyfile(test_it=LOSING_TEST)
+    result = app.runpytest("--signals-check=warn")
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(
+        ["*SignalReceiverLostWarning: flake8-signals: 1 signal receiver was garbage-collected*"]
+    )
+    _assert_restored()
+
+
+def test_ini_turns_it_on_and_the_command_line_wins(app: Pytester) -> None:
+    app.makepyfile(test_it=LOSING_TEST)
+    app.makeini("[pytest]\nsignals_check = true\n")
+    app.runpytest().assert_outcomes(failed=1)
+    app.runpytest("--signals-check=off").assert_outcomes(passed=1)
+    app.runpytest("--signals-check=warn").assert_outcomes(passed=1, warnings=1)
+    app.makeini("[pytest]\nsignals_check = warn\n")
+    app.runpytest().assert_outcomes(passed=1, warnings=1)
+
+
+def test_bad_ini_value_is_a_usage_error(app: Pytester) -> None:
+    app.makepyfile(test_it=LOSING_TEST)
+    app.makeini("[pytest]\nsignals_check = sometimes\n")
+    result = app.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*signals_check = 'sometimes' is not one of*"])
+
+
+def test_a_bare_value_after_the_option_is_taken_as_the_mode(app: Pytester) -> None:
+    app.makepyfile(test_it=LOSING_TEST)
+    result = app.runpytest("--signals-check", "test_it.py")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--signals-check: invalid choice: 'test_it.py'*"])
+
+
+def test_a_failing_test_keeps_its_own_error(app: Pytester) -> None:
+    app.makepyfile(
+        test_it="""
+        import app
+
+
+        def test_fails():
+            app.register()
+            assert False, "its own failure"
+        """
+    )
+    result = app.runpytest("--signals-check")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*its own failure*", "*Captured flake8-signals call*", "*on_ping*"])
+
+
+def test_inert_unless_enabled(app: Pytester) -> None:
+    app.makepyfile(
+        test_it="""
+        import blinker
+
+        import app
+
+
+        def test_loses_a_receiver_unnoticed():
+            assert not hasattr(blinker.Signal.connect, "__flake8_signals_wrapper__")
+            assert not hasattr(blinker.Signal.disconnect, "__flake8_signals_wrapper__")
+            app.register()
+        """
+    )
+    result = app.runpytest()
+    result.assert_outcomes(passed=1)
+    assert "garbage-collected" not in result.stdout.str()
+    result = app.runpytest("--signals-check=off")
+    result.assert_outcomes(passed=1)
+
+
+def test_inert_unless_enabled_does_not_even_import_blinker(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_it="""
+        import sys
+
+
+        def test_nothing_imported():
+            assert "blinker" not in sys.modules
+            assert "flake8_signals.runtime" not in sys.modules
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "flake8_signals.pytest_plugin")
+    result.assert_outcomes(passed=1)
+
+
+def test_found_through_its_entry_point(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    pytester.makepyfile(app=APP.format(name="entry-point"), test_it=LOSING_TEST)
+    pytester.syspathinsert()
+    result = pytester.runpytest("--signals-check")
+    result.assert_outcomes(failed=1)
+    assert "flake8-signals: 1 signal receiver was garbage-collected" in result.stdout.str()
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(["*--signals-check*", "*signals_check*"])
+    _assert_restored()
