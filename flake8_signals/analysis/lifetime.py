@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .connect_sites import ConnectSite
+from .display import dotted_name, short_source
 from .scopes import Binding, FunctionNode, ModuleScopes, Scope
 
 IMMEDIATELY = "as soon as connect() returns"
@@ -139,7 +140,7 @@ class LifetimeAnalysis:
             if not instances_stay_temporary(local_class, self.scopes):
                 return None
             return Loss("SIG103", _instance_text(local_class.name, local), when, function)
-        if _is_builtin_name(call.func, self.scopes, scope):
+        if _is_builtin_name(call.func, self.scopes, scope) or dotted_name(call.func) is None:
             return None
 
         def resolve(inference: Inference) -> str | None:
@@ -158,7 +159,9 @@ class LifetimeAnalysis:
         owner = attribute.value
         method = attribute.attr
         if isinstance(owner, ast.Call):
-            shown = f"bound method '{ast.unparse(owner)}.{method}'"
+            if dotted_name(owner.func) is None:
+                return None  # `a.m().n`: not an instantiation of a class
+            shown = f"bound method '{short_source(owner)}.{method}'"
             return self._method_of_instance(owner, scope, method, shown, IMMEDIATELY, "")
         if not isinstance(owner, ast.Name) or scope.kind != "function":
             return None

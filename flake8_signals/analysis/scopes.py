@@ -150,128 +150,123 @@ def _evaluated_inside(scope_node: ast.AST, child: ast.AST) -> bool:
     return not (generators and child is generators[0])
 
 
-class _Builder(ast.NodeVisitor):
+class _Builder:
+    """Walks the tree with an explicit stack, not recursion: 500-deep expressions are legal Python
+    and must not cost the whole file its findings. Nothing downstream depends on visiting order."""
+
     def __init__(self, owner: ModuleScopes) -> None:
         self.owner = owner
-        self.scope: Scope | None = None
+        self.stack: list[tuple[ast.AST, ast.AST | None, Scope]] = []
 
     def build(self, tree: ast.Module) -> Scope:
         module = Scope(tree, "module", None)
         self.owner.scope_of_node[id(tree)] = module
-        self.scope = module
-        self._children(tree)
+        self._push_children(tree, module)
+        handlers = {
+            ast.FunctionDef: self._function, ast.AsyncFunctionDef: self._function,
+            ast.Lambda: self._lambda, ast.ClassDef: self._class,
+            ast.ListComp: self._comprehension, ast.SetComp: self._comprehension,
+            ast.DictComp: self._comprehension, ast.GeneratorExp: self._comprehension,
+            ast.Import: self._import, ast.ImportFrom: self._import_from,
+            ast.Assign: self._assign, ast.AnnAssign: self._ann_assign, ast.NamedExpr: self._named_expr,
+            ast.Global: self._global, ast.Nonlocal: self._nonlocal, ast.Name: self._name,
+            ast.ExceptHandler: self._except_handler, ast.MatchAs: self._match_capture,
+            ast.MatchStar: self._match_capture, ast.MatchMapping: self._match_capture,
+            ast.Yield: self._yield, ast.YieldFrom: self._yield,
+        }
+        while self.stack:
+            node, parent, scope = self.stack.pop()
+            if parent is not None:
+                self.owner.parents[id(node)] = parent
+            handler = handlers.get(type(node))
+            if handler is None:
+                self._push_children(node, scope)
+            else:
+                handler(node, scope)
         return module
 
     # -- plumbing -------------------------------------------------------------------------
-    def _children(self, node: ast.AST) -> None:
+    def _push(self, node: ast.AST | None, parent: ast.AST, scope: Scope) -> None:
+        if node is not None:
+            self.stack.append((node, parent, scope))
+
+    def _push_children(self, node: ast.AST, scope: Scope) -> None:
         for child in ast.iter_child_nodes(node):
-            self.owner.parents[id(child)] = node
-            self.visit(child)
+            self.stack.append((child, node, scope))
 
-    def _visit_in(self, node: ast.AST, parent: ast.AST) -> None:
-        self.owner.parents[id(node)] = parent
-        self.visit(node)
-
-    def _push(self, node: ast.AST, kind: str) -> Scope:
-        assert self.scope is not None
-        scope = Scope(node, kind, self.scope)
-        self.scope.children.append(scope)
+    def _new_scope(self, node: ast.AST, kind: str, parent: Scope) -> Scope:
+        scope = Scope(node, kind, parent)
+        parent.children.append(scope)
         self.owner.scope_of_node[id(node)] = scope
-        self.scope = scope
         return scope
 
-    def _pop(self, scope: Scope) -> None:
-        self.scope = scope.parent
+    @staticmethod
+    def _bind(binding: Binding, scope: Scope) -> None:
+        scope.bindings.setdefault(binding.name, []).append(binding)
 
-    def _bind(self, binding: Binding, scope: Scope | None = None) -> None:
-        target = scope or self.scope
-        assert target is not None
-        target.bindings.setdefault(binding.name, []).append(binding)
-
-    def generic_visit(self, node: ast.AST) -> None:
-        self._children(node)
+    def _bind_params(self, args: ast.arguments, owner: ast.AST, scope: Scope) -> None:
+        self.owner.parents[id(args)] = owner
+        for arg in _all_args(args):
+            self.owner.parents[id(arg)] = args
+            self._bind(Binding(arg.arg, arg, "param"), scope)
 
     # -- definitions ----------------------------------------------------------------------
-    def _visit_function(self, node: FunctionNode) -> None:
-        self._bind(Binding(node.name, node, "def"))
-        for expr in [*node.decorator_list, *_defaults(node.args), node.returns,
-                     *_annotations(node.args)]:
-            if expr is not None:
-                self._visit_in(expr, node)
-        for type_param in getattr(node, "type_params", []):
-            self._visit_in(type_param, node)
-        scope = self._push(node, "function")
-        for arg in _all_args(node.args):
-            self.owner.parents[id(arg)] = node.args
-            self._bind(Binding(arg.arg, arg, "param"))
-        self.owner.parents[id(node.args)] = node
+    def _function(self, node: FunctionNode, scope: Scope) -> None:
+        self._bind(Binding(node.name, node, "def"), scope)
+        for expr in [*node.decorator_list, *_defaults(node.args), node.returns, *_annotations(node.args),
+                     *getattr(node, "type_params", [])]:
+            self._push(expr, node, scope)
+        inner = self._new_scope(node, "function", scope)
+        self._bind_params(node.args, node, inner)
         for statement in node.body:
-            self._visit_in(statement, node)
-        self._pop(scope)
+            self._push(statement, node, inner)
 
-    visit_FunctionDef = _visit_function
-    visit_AsyncFunctionDef = _visit_function
-
-    def visit_Lambda(self, node: ast.Lambda) -> None:
+    def _lambda(self, node: ast.Lambda, scope: Scope) -> None:
         for expr in _defaults(node.args):
-            self._visit_in(expr, node)
-        scope = self._push(node, "lambda")
-        for arg in _all_args(node.args):
-            self._bind(Binding(arg.arg, arg, "param"))
-        self.owner.parents[id(node.args)] = node
-        self._visit_in(node.body, node)
-        self._pop(scope)
+            self._push(expr, node, scope)
+        inner = self._new_scope(node, "lambda", scope)
+        self._bind_params(node.args, node, inner)
+        self._push(node.body, node, inner)
 
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self._bind(Binding(node.name, node, "class"))
-        for expr in [*node.decorator_list, *node.bases, *node.keywords]:
-            self._visit_in(expr, node)
-        scope = self._push(node, "class")
+    def _class(self, node: ast.ClassDef, scope: Scope) -> None:
+        self._bind(Binding(node.name, node, "class"), scope)
+        for expr in [*node.decorator_list, *node.bases, *node.keywords, *getattr(node, "type_params", [])]:
+            self._push(expr, node, scope)
+        inner = self._new_scope(node, "class", scope)
         for statement in node.body:
-            self._visit_in(statement, node)
-        self._pop(scope)
+            self._push(statement, node, inner)
 
-    def _visit_comprehension(
-        self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
+    def _comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, scope: Scope
     ) -> None:
         first, *rest = node.generators
         self.owner.parents[id(first)] = node
-        self._visit_in(first.iter, first)
-        scope = self._push(node, "comprehension")
-        self._visit_in(first.target, first)
+        self._push(first.iter, first, scope)  # the first iterable is evaluated outside
+        inner = self._new_scope(node, "comprehension", scope)
+        self._push(first.target, first, inner)
         for condition in first.ifs:
-            self._visit_in(condition, first)
+            self._push(condition, first, inner)
         for generator in rest:
-            self._visit_in(generator, node)
+            self._push(generator, node, inner)
         for part in ("elt", "key", "value"):
-            expr = getattr(node, part, None)
-            if expr is not None:
-                self._visit_in(expr, node)
-        self._pop(scope)
-
-    visit_ListComp = _visit_comprehension
-    visit_SetComp = _visit_comprehension
-    visit_DictComp = _visit_comprehension
-    visit_GeneratorExp = _visit_comprehension
+            self._push(getattr(node, part, None), node, inner)
 
     # -- bindings -------------------------------------------------------------------------
-    def visit_Import(self, node: ast.Import) -> None:
+    def _import(self, node: ast.Import, scope: Scope) -> None:
         for alias in node.names:
             if alias.asname:
-                self._bind(Binding(alias.asname, node, "import", qualname=alias.name))
+                self._bind(Binding(alias.asname, node, "import", qualname=alias.name), scope)
             else:
                 top = alias.name.split(".")[0]
-                self._bind(Binding(top, node, "import", qualname=top))
-        self._children(node)
+                self._bind(Binding(top, node, "import", qualname=top), scope)
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+    def _import_from(self, node: ast.ImportFrom, scope: Scope) -> None:
         module = self._absolute_module(node)
         for alias in node.names:
             if alias.name == "*":
                 continue
             qualname = f"{module}.{alias.name}" if module else None
-            self._bind(Binding(alias.asname or alias.name, node, "import", qualname=qualname))
-        self._children(node)
+            self._bind(Binding(alias.asname or alias.name, node, "import", qualname=qualname), scope)
 
     def _absolute_module(self, node: ast.ImportFrom) -> str | None:
         if not node.level:
@@ -286,73 +281,63 @@ class _Builder(ast.NodeVisitor):
         base = package[: len(package) - (node.level - 1)]
         return ".".join([*base, node.module] if node.module else base) or None
 
-    def visit_Assign(self, node: ast.Assign) -> None:
-        self._visit_in(node.value, node)
+    def _assign(self, node: ast.Assign, scope: Scope) -> None:
+        self._push(node.value, node, scope)
         single = len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
         for target in node.targets:
             if single:
                 self.owner.parents[id(target)] = node
-                self._bind(Binding(target.id, node, "assign", value=node.value))  # type: ignore[union-attr]
+                self._bind(Binding(target.id, node, "assign", value=node.value), scope)  # type: ignore[union-attr]
             else:
-                self._visit_in(target, node)
+                self._push(target, node, scope)
 
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        self._visit_in(node.annotation, node)
-        if node.value is not None:
-            self._visit_in(node.value, node)
+    def _ann_assign(self, node: ast.AnnAssign, scope: Scope) -> None:
+        self._push(node.annotation, node, scope)
+        self._push(node.value, node, scope)
         if isinstance(node.target, ast.Name):
             self.owner.parents[id(node.target)] = node
             if node.value is not None:
-                self._bind(Binding(node.target.id, node, "assign", value=node.value))
+                self._bind(Binding(node.target.id, node, "assign", value=node.value), scope)
         else:
-            self._visit_in(node.target, node)
+            self._push(node.target, node, scope)
 
-    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
-        self._visit_in(node.value, node)
+    def _named_expr(self, node: ast.NamedExpr, scope: Scope) -> None:
+        self._push(node.value, node, scope)
         self.owner.parents[id(node.target)] = node
-        scope = self.scope
-        while scope is not None and scope.kind == "comprehension":
-            scope = scope.parent
-        self._bind(Binding(node.target.id, node, "assign", value=node.value), scope)
+        target: Scope | None = scope
+        while target is not None and target.kind == "comprehension":
+            target = target.parent
+        self._bind(Binding(node.target.id, node, "assign", value=node.value), target or scope)
 
-    def visit_Global(self, node: ast.Global) -> None:
-        assert self.scope is not None
-        self.scope.declared_global.update(node.names)
+    @staticmethod
+    def _global(node: ast.Global, scope: Scope) -> None:
+        scope.declared_global.update(node.names)
 
-    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        assert self.scope is not None
-        self.scope.declared_nonlocal.update(node.names)
+    @staticmethod
+    def _nonlocal(node: ast.Nonlocal, scope: Scope) -> None:
+        scope.declared_nonlocal.update(node.names)
 
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+    def _except_handler(self, node: ast.ExceptHandler, scope: Scope) -> None:
         if node.name:
-            self._bind(Binding(node.name, node, "other"))
-        self._children(node)
+            self._bind(Binding(node.name, node, "other"), scope)
+        self._push_children(node, scope)
 
-    def _visit_match_capture(self, node: ast.AST) -> None:
+    def _match_capture(self, node: ast.AST, scope: Scope) -> None:
         name = getattr(node, "name", None) or getattr(node, "rest", None)
         if name:
-            self._bind(Binding(name, node, "other"))
-        self._children(node)
+            self._bind(Binding(name, node, "other"), scope)
+        self._push_children(node, scope)
 
-    visit_MatchAs = _visit_match_capture
-    visit_MatchStar = _visit_match_capture
-    visit_MatchMapping = _visit_match_capture
-
-    def visit_Name(self, node: ast.Name) -> None:
-        assert self.scope is not None
+    def _name(self, node: ast.Name, scope: Scope) -> None:
         if isinstance(node.ctx, ast.Load):
-            self.scope.loads.setdefault(node.id, []).append(node)
+            scope.loads.setdefault(node.id, []).append(node)
         else:
-            self._bind(Binding(node.id, node, "other"))
+            self._bind(Binding(node.id, node, "other"), scope)
 
-    def _visit_yield(self, node: ast.Yield | ast.YieldFrom) -> None:
-        scope = self.scope
-        if scope is not None and scope.kind == "function":
+    def _yield(self, node: ast.Yield | ast.YieldFrom, scope: Scope) -> None:
+        if scope.kind == "function":
             scope.is_generator = True
-        self._children(node)
-
-    visit_Yield = _visit_yield
-    visit_YieldFrom = _visit_yield
+        self._push_children(node, scope)
 
 
 def _all_args(args: ast.arguments) -> list[ast.arg]:

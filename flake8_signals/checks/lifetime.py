@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import stats
 from ..analysis.connect_sites import ConnectSite, find_connect_sites
+from ..analysis.display import short_source
 from ..analysis.lifetime import LifetimeAnalysis, is_test_module
 from ..analysis.signals import SignalResolver
 from ..findings import Finding
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from ..checker import FileContext
 
 CODES = frozenset({"SIG101", "SIG102", "SIG103", "SIG104"})
-_SHOWN_SIGNAL_LENGTH = 60
 
 
 def wants(source: str) -> bool:
@@ -63,11 +62,6 @@ def _judge(
     if receiver is None:
         return None
     message = RULES[loss.code].format(
-        receiver=receiver, signal=_shown(site.signal), when=loss.when, function=loss.function
+        receiver=receiver, signal=short_source(site.signal), when=loss.when, function=loss.function
     )
     return Finding(site.line, site.col, loss.code, message)
-
-
-def _shown(expr: ast.expr) -> str:
-    text = ast.unparse(expr)
-    return text if len(text) <= _SHOWN_SIGNAL_LENGTH else text[: _SHOWN_SIGNAL_LENGTH - 3] + "..."
