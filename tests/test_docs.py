@@ -24,18 +24,24 @@ def test_drift_is_detected(tmp_path):
     assert docs.drifted(tmp_path) == []
 
 
+def _lint_alone(source: str, directory, select: list[str]) -> list:
+    """Lint an example as the only module of a project, as a reader would paste it."""
+    path = directory / "example.py"
+    path.write_text(source, encoding="utf-8")
+    return check_source(source, str(path), select=select, source_roots=[str(directory)])
+
+
 @pytest.mark.parametrize("code", sorted(RULES))
-def test_bad_example_gives_exactly_its_own_findings(code):
+def test_bad_example_gives_exactly_its_own_findings(code, tmp_path):
     rule = RULES[code]
-    findings = check_source(rule.example, f"example_{code}.py", select=[code])
-    everything = check_source(rule.example, f"example_{code}.py", select=["SIG"])
-    assert findings, f"{code}'s example does not trigger it"
+    everything = _lint_alone(rule.example, tmp_path, ["SIG"])
+    assert everything, f"{code}'s example does not trigger it"
     assert {f.code for f in everything} == {code}
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
-def test_good_example_gives_nothing(code):
-    assert check_source(RULES[code].use_instead, f"fixed_{code}.py", select=["SIG"]) == []
+def test_good_example_gives_nothing(code, tmp_path):
+    assert _lint_alone(RULES[code].use_instead, tmp_path, ["SIG"]) == []
 
 
 @pytest.mark.parametrize("code", sorted(RULES))

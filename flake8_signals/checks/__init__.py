@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from . import lifetime
+from . import contracts, lifetime, names
 
-FAMILIES = (lifetime,)
+FAMILIES = (lifetime, contracts, names)

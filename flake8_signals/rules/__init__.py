@@ -40,9 +40,9 @@ class Rule:
 
 
 def _collect() -> dict[str, Rule]:
-    from . import lifetime
+    from . import contracts, lifetime, names
 
-    families = (lifetime.RULES,)
+    families = (lifetime.RULES, contracts.RULES, names.RULES)
     rules: dict[str, Rule] = {}
     for family in families:
         for rule in family:

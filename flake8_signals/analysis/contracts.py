@@ -1,0 +1,853 @@
+"""Receiver and send contracts: can blinker call this receiver the way the signal is sent?
+
+blinker calls every receiver as ``receiver(sender, **kwargs)``: the sender is the only positional
+argument, the keywords are whatever ``send()`` was given (``_async_wrapper`` aside), and a
+coroutine function makes a plain ``send()`` raise unless an ``_async_wrapper`` is passed.
+
+This module works on the stdlib ``ast`` alone, through :mod:`.scopes`:
+
+* :class:`ShapeResolver` turns a receiver expression into a :class:`Shape` (its parameters, what a
+  ``functools.partial`` or a bound method already supplies, whether it is a coroutine function),
+  or None when the receiver cannot be followed: imported, decorated, reassigned, a parameter...
+* :func:`call_problems` simulates Python's argument binding for ``receiver(sender, **keywords)``.
+* :class:`SendIndex` collects the file's own ``.send()`` / ``.send_async()`` calls per signal and
+  answers :meth:`SendIndex.contract`; Flask's built-in signals come from :mod:`.known_signals`.
+
+Whether an expression is a blinker signal at all is asked of :class:`.signals.SignalResolver`, and
+only for the sites whose receiver or send would fail, so the costly astroid answer is rare.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+from .connect_sites import find_connect_sites
+from .known_signals import KNOWN_SIGNALS
+from .scopes import FunctionNode, ModuleScopes, Scope
+
+POSITIONAL_ONLY = "positional-only"
+POSITIONAL = "positional"
+KEYWORD_ONLY = "keyword-only"
+
+# Origins of the values in a call: what fills a parameter.
+SENDER = "sender"
+INSTANCE = "instance"  # the object a bound method is bound to
+CLASS = "class"  # the class a classmethod is bound to
+BOUND = "bound"  # a functools.partial argument
+SIGNAL = "signal"  # a keyword the signal is sent with
+
+SEND_METHODS = ("send", "send_async")
+_WRAPPER_KEYWORD = {"send": "_async_wrapper", "send_async": "_sync_wrapper"}
+_PARTIAL = frozenset({"functools.partial"})
+_STATIC = frozenset({"staticmethod", "builtins.staticmethod"})
+_CLASSMETHOD = frozenset({"classmethod", "builtins.classmethod"})
+# Calls that make a named signal: the same name gives the same object anywhere in the process.
+_NAMED_SIGNAL_FACTORIES = frozenset({
+    "blinker.signal", "blinker.base.signal",
+    "blinker.default_namespace.signal", "blinker.base.default_namespace.signal",
+})
+_ANY_NAMES = frozenset({"ANY", "blinker.ANY", "blinker.base.ANY"})
+_MAX_FOLLOW = 6
+
+
+# -- receivers --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # POSITIONAL_ONLY | POSITIONAL | KEYWORD_ONLY
+    required: bool
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What calling the connected object does: the parameters of the function that runs, and the
+    values a bound method or ``functools.partial`` puts in front of the caller's arguments."""
+
+    label: str  # how messages name the receiver, e.g. "'on_paid'" or "functools.partial of 'notify'"
+    params: tuple[Param, ...]
+    varargs: bool
+    varkw: bool
+    is_coroutine: bool  # what inspect.iscoroutinefunction (blinker's test) says of the object
+    leading: tuple[str, ...] = ()  # origins of positional values passed before the sender
+    bound_keywords: frozenset[str] = frozenset()  # keywords a partial binds
+
+    def bind(self, positional: tuple[str, ...], keywords: frozenset[str], label: str) -> Shape:
+        return Shape(label, self.params, self.varargs, self.varkw, self.is_coroutine,
+                     (*self.leading, *positional), self.bound_keywords | keywords)
+
+
+def shape_of_function(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, label: str) -> Shape:
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    first_default = len(positional) - len(args.defaults)
+    params = [
+        Param(arg.arg, POSITIONAL_ONLY if index < len(args.posonlyargs) else POSITIONAL,
+              index < first_default)
+        for index, arg in enumerate(positional)
+    ]
+    params += [
+        Param(arg.arg, KEYWORD_ONLY, default is None)
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+    ]
+    coroutine = isinstance(node, ast.AsyncFunctionDef) and not _yields(node)
+    return Shape(label, tuple(params), args.vararg is not None, args.kwarg is not None, coroutine)
+
+
+def _yields(function: ast.AsyncFunctionDef) -> bool:
+    """An ``async def`` that yields is an async generator function: no coroutine function to
+    ``inspect.iscoroutinefunction``, so blinker calls it like a plain function."""
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+class ShapeResolver:
+    """Follows a receiver expression to the function that runs, within the file.
+
+    ``is_signal(expr, scope)`` is asked only about ``@x.connect`` decorators stacked on a receiver
+    (they hand the function back unchanged when ``x`` is a blinker signal).
+    """
+
+    def __init__(self, scopes: ModuleScopes, is_signal: Callable[[ast.expr, Scope], bool]) -> None:
+        self.scopes = scopes
+        self.is_signal = is_signal
+
+    # -- entry points ---------------------------------------------------------------------
+    def of_expression(self, expr: ast.expr, scope: Scope, depth: int = 0) -> Shape | None:
+        if depth > _MAX_FOLLOW:
+            return None
+        if isinstance(expr, ast.Lambda):
+            return shape_of_function(expr, "lambda")
+        if isinstance(expr, ast.Name):
+            return self._of_name(expr.id, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            return self._of_attribute(expr, scope, depth)
+        if isinstance(expr, ast.Call):
+            if self.scopes.qualified_name(expr.func, scope) in _PARTIAL:
+                return self._of_partial(expr, scope, depth)
+            cls = self._plain_class(expr.func, scope)
+            if cls is not None:
+                shape = self._method(cls, "__call__", INSTANCE, f"'{cls.name}' instance")
+                # inspect.iscoroutinefunction() is False for an instance, whatever its __call__.
+                return replace(shape, is_coroutine=False) if shape is not None else None
+        return None
+
+    def of_decorated(self, node: ast.FunctionDef | ast.AsyncFunctionDef, index: int) -> Shape | None:
+        """The receiver the decorator at ``decorator_list[index]`` connects: the function with the
+        decorators below it applied, known only when each of those is another connect decorator."""
+        scope = self.scopes.scope_containing(node)
+        if not all(self._transparent(d, scope) for d in node.decorator_list[index + 1:]):
+            return None
+        return shape_of_function(node, f"'{node.name}'")
+
+    # -- names ----------------------------------------------------------------------------
+    def _of_name(self, name: str, scope: Scope, depth: int) -> Shape | None:
+        found = self.scopes.single_binding(name, scope)
+        if found is None:
+            return None
+        where, binding = found
+        if binding.kind == "def" and isinstance(binding.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            function = binding.node
+            if not all(self._transparent(d, where) for d in function.decorator_list):
+                return None
+            return shape_of_function(function, f"'{name}'")
+        if binding.kind == "assign" and binding.value is not None:
+            shape = self.of_expression(binding.value, where, depth + 1)
+            if shape is not None and isinstance(binding.value, ast.Lambda):
+                return Shape(f"lambda '{name}'", shape.params, shape.varargs, shape.varkw, False)
+            return shape
+        return None
+
+    def _transparent(self, decorator: ast.expr, scope: Scope) -> bool:
+        """``@sig.connect`` / ``@sig.connect_via(...)`` on a blinker signal returns the function."""
+        if isinstance(decorator, ast.Attribute) and decorator.attr == "connect":
+            return self.is_signal(decorator.value, scope)
+        if (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "connect_via"
+        ):
+            return self.is_signal(decorator.func.value, scope)
+        return False
+
+    # -- partials -------------------------------------------------------------------------
+    def _of_partial(self, call: ast.Call, scope: Scope, depth: int) -> Shape | None:
+        if not call.args or any(isinstance(a, ast.Starred) for a in call.args):
+            return None
+        if any(k.arg is None for k in call.keywords):
+            return None
+        inner = self.of_expression(call.args[0], scope, depth + 1)
+        if inner is None:
+            return None
+        wrapped = inner.label.removeprefix("functools.partial of ")
+        return inner.bind(
+            tuple(BOUND for _ in call.args[1:]),
+            frozenset(k.arg for k in call.keywords if k.arg is not None),
+            f"functools.partial of {wrapped}",
+        )
+
+    # -- methods --------------------------------------------------------------------------
+    def _of_attribute(self, expr: ast.Attribute, scope: Scope, depth: int) -> Shape | None:
+        owner = expr.value
+        if isinstance(owner, ast.Name):
+            method_owner = self._method_owner(owner.id, scope)
+            if method_owner is not None:
+                cls, access = method_owner
+                if access == INSTANCE and _assigns_self_attribute(cls, expr.attr):
+                    return None
+                return self._method(cls, expr.attr, access, f"'{owner.id}.{expr.attr}'")
+            found = self.scopes.single_binding(owner.id, scope)
+            if found is None:
+                return None
+            where, binding = found
+            if binding.kind == "class" and isinstance(binding.node, ast.ClassDef):
+                if not _plain_class_def(binding.node):
+                    return None
+                return self._method(binding.node, expr.attr, CLASS, f"'{owner.id}.{expr.attr}'")
+            if binding.kind == "assign" and isinstance(binding.value, ast.Call):
+                cls = self._plain_class(binding.value.func, where)
+                if cls is None or _assigns_self_attribute(cls, expr.attr):
+                    return None
+                return self._method(cls, expr.attr, INSTANCE, f"'{owner.id}.{expr.attr}'")
+            return None
+        if isinstance(owner, ast.Call):
+            cls = self._plain_class(owner.func, scope)
+            if cls is None or _assigns_self_attribute(cls, expr.attr):
+                return None
+            return self._method(cls, expr.attr, INSTANCE, f"'{cls.name}().{expr.attr}'")
+        return None
+
+    def _method_owner(self, name: str, scope: Scope) -> tuple[ast.ClassDef, str] | None:
+        """``self`` in a plain method, ``cls`` in a classmethod: (the class, how it is bound)."""
+        if scope.kind != "function" or scope.parent is None or scope.parent.kind != "class":
+            return None
+        function = scope.node
+        cls = scope.parent.node
+        if not isinstance(function, FunctionNode) or not isinstance(cls, ast.ClassDef):
+            return None
+        positional = [*function.args.posonlyargs, *function.args.args]
+        if not positional or positional[0].arg != name:
+            return None
+        if len(scope.bindings.get(name, ())) != 1:
+            return None  # reassigned in the method
+        names = {self._decorator_name(d, scope.parent) for d in function.decorator_list}
+        if not names:
+            return cls, INSTANCE
+        if names <= _CLASSMETHOD:
+            return cls, CLASS
+        return None
+
+    def _method(self, cls: ast.ClassDef, name: str, access: str, label: str) -> Shape | None:
+        """``name`` looked up on an instance (``INSTANCE``) or on the class itself (``CLASS``)."""
+        found = self._class_attribute(cls, name)
+        if found is None:
+            return None
+        function, owner = found
+        decorators = {self._decorator_name(d, owner) for d in function.decorator_list}
+        shape = shape_of_function(function, label)
+        if not decorators:
+            return shape.bind((INSTANCE,), frozenset(), label) if access == INSTANCE else shape
+        if decorators <= _STATIC:
+            return shape
+        if decorators <= _CLASSMETHOD:
+            return shape.bind((CLASS,), frozenset(), label)
+        return None
+
+    def _class_attribute(self, cls: ast.ClassDef, name: str) -> tuple[FunctionNode, Scope] | None:
+        """The method ``name`` defined in ``cls`` or, following single same-file bases, a base."""
+        seen: set[int] = set()
+        current: ast.ClassDef | None = cls
+        while current is not None and id(current) not in seen:
+            seen.add(id(current))
+            class_scope = self.scopes.scope_of_node.get(id(current))
+            if class_scope is None:
+                return None
+            bindings = class_scope.bindings.get(name)
+            if bindings is not None:
+                if len(bindings) != 1 or bindings[0].kind != "def":
+                    return None
+                node = bindings[0].node
+                return (node, class_scope) if isinstance(node, FunctionNode) else None
+            try:
+                current = self._single_base(current)
+            except _Unknown:
+                return None
+        return None
+
+    def _single_base(self, cls: ast.ClassDef) -> ast.ClassDef | None:
+        bases = [b for b in cls.bases if not (isinstance(b, ast.Name) and b.id == "object")]
+        if not bases:
+            return None
+        if len(bases) != 1 or not isinstance(bases[0], ast.Name):
+            raise _Unknown
+        found = self.scopes.single_binding(bases[0].id, self.scopes.scope_containing(cls))
+        if found is None or found[1].kind != "class" or not isinstance(found[1].node, ast.ClassDef):
+            raise _Unknown
+        if not _plain_class_def(found[1].node):
+            raise _Unknown
+        return found[1].node
+
+    def _plain_class(self, func: ast.expr, scope: Scope) -> ast.ClassDef | None:
+        """The same-file class ``func`` names when calling it surely makes an ordinary instance:
+        no decorator, no metaclass, no ``__new__``, only same-file bases of the same kind."""
+        if not isinstance(func, ast.Name):
+            return None
+        found = self.scopes.single_binding(func.id, scope)
+        if found is None or found[1].kind != "class" or not isinstance(found[1].node, ast.ClassDef):
+            return None
+        cls = found[1].node
+        current: ast.ClassDef | None = cls
+        seen: set[int] = set()
+        while current is not None and id(current) not in seen:
+            seen.add(id(current))
+            if not _plain_class_def(current) or "__new__" in _class_body_names(current):
+                return None
+            try:
+                current = self._single_base(current)
+            except _Unknown:
+                return None
+        return cls
+
+    def _decorator_name(self, decorator: ast.expr, scope: Scope) -> str:
+        if isinstance(decorator, ast.Name) and self.scopes.resolve(decorator.id, scope) is None:
+            return decorator.id  # a builtin, not shadowed in the module
+        return self.scopes.qualified_name(decorator, scope) or "?"
+
+
+class _Unknown(Exception):
+    """A class hierarchy the file alone cannot follow."""
+
+
+def _plain_class_def(cls: ast.ClassDef) -> bool:
+    return not cls.decorator_list and not cls.keywords
+
+
+def _class_body_names(cls: ast.ClassDef) -> set[str]:
+    names = set()
+    for statement in cls.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(statement.name)
+        elif isinstance(statement, ast.Assign):
+            names.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+    return names
+
+
+def _assigns_self_attribute(cls: ast.ClassDef, attribute: str) -> bool:
+    """Some method stores ``self.<attribute> = ...``: the instance attribute hides the method."""
+    for node in ast.walk(cls):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, (ast.Store, ast.Del))
+            and node.attr == attribute
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+        ):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+            return True
+    return False
+
+
+# -- binding ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Problem:
+    """Why a call fails: ``code`` is SIG301 (the call itself) or SIG302 (a keyword of the signal)."""
+
+    code: str
+    reason: str
+    keyword: str = ""
+    # The keywords of the call that fails (None: not known); not part of what makes two equal.
+    sent: frozenset[str] | None = field(default=None, compare=False)
+
+
+def call_problems(shape: Shape, keywords: frozenset[str] | None) -> list[Problem]:
+    """Every reason why ``receiver(sender, **{k: ... for k in keywords})`` raises TypeError.
+
+    ``keywords`` None: the signal's keywords are not known; only what fails whatever they are is
+    reported (no parameter for the sender, a required positional-only parameter, a partial's own
+    keyword the function rejects).
+    """
+    problems: list[Problem] = []
+    positional = [p for p in shape.params if p.kind != KEYWORD_ONLY]
+    filled: dict[str, str] = {}
+    for index, origin in enumerate((*shape.leading, SENDER)):
+        if index < len(positional):
+            filled[positional[index].name] = origin
+        elif not shape.varargs:
+            if origin == SENDER:
+                problems.append(Problem("SIG301", _no_room_for_sender(shape, len(positional))))
+            break
+    by_name = {p.name: p for p in shape.params if p.kind != POSITIONAL_ONLY}
+    # functools.partial merges its keywords with the caller's; the caller's win.
+    passed = [(k, BOUND) for k in sorted(shape.bound_keywords) if keywords is None or k not in keywords]
+    passed += [(k, SIGNAL) for k in sorted(keywords or ())]
+    for name, origin in passed:
+        param = by_name.get(name)
+        if param is not None:
+            holder = filled.get(name)
+            if holder is None:
+                filled[name] = origin
+            elif holder == SENDER:
+                problems.append(Problem(
+                    "SIG301",
+                    f"the sender lands in parameter '{name}', which is also passed by keyword",
+                ))
+            elif origin == SIGNAL:
+                problems.append(Problem(
+                    "SIG302", f"parameter '{name}' is already filled by a bound positional argument", name
+                ))
+            else:
+                problems.append(Problem(
+                    "SIG301", f"functools.partial passes '{name}' both positionally and by keyword"
+                ))
+        elif not shape.varkw:
+            if origin == SIGNAL:
+                problems.append(Problem("SIG302", _unexpected_reason(shape, name), name))
+            else:
+                problems.append(Problem(
+                    "SIG301", f"functools.partial binds keyword '{name}', which it does not accept"
+                ))
+    for param in shape.params:
+        if not param.required or param.name in filled:
+            continue
+        if keywords is None and param.kind != POSITIONAL_ONLY:
+            continue  # the signal may well send it by keyword
+        how = "positional-only parameter" if param.kind == POSITIONAL_ONLY else "parameter"
+        problems.append(Problem("SIG301", f"required {how} '{param.name}' is never passed"))
+    return problems
+
+
+def _no_room_for_sender(shape: Shape, slots: int) -> str:
+    if not shape.leading:
+        return "it has no positional parameter for the sender"
+    taken = [f"the {origin}" for origin in (INSTANCE, CLASS) if origin in shape.leading]
+    bound = sum(1 for origin in shape.leading if origin == BOUND)
+    if bound:
+        taken.append(f"{bound} bound argument{'s' if bound != 1 else ''}")
+    return f"its {slots} positional parameter{'s' if slots != 1 else ''} are taken by {' and '.join(taken)}" \
+        if slots != 1 else f"its only positional parameter is taken by {' and '.join(taken)}"
+
+
+def _unexpected_reason(shape: Shape, name: str) -> str:
+    if any(p.name == name and p.kind == POSITIONAL_ONLY for p in shape.params):
+        return f"'{name}' is positional-only"
+    return f"it has no parameter '{name}' and no **kwargs"
+
+
+# -- sends ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SentBy:
+    """One send a contract is made of, in the linted file or elsewhere in the project."""
+
+    method: str  # "send" | "send_async"
+    line: int
+    path: str | None  # None: the linted file
+    keywords: frozenset[str]
+    plain: bool  # send() with no _async_wrapper
+
+
+@dataclass(frozen=True)
+class SendContract:
+    """How the receivers of one signal are called, as far as the linter can see."""
+
+    keyword_sets: tuple[frozenset[str], ...]  # the keywords of each distinct send
+    plain_send: bool  # some send() passes no _async_wrapper: coroutine receivers make it raise
+    origin: str  # "flask" (the library's own sends) | "project" (the project's sends)
+    sends: tuple[SentBy, ...] = ()  # the sends seen (origin "project"), the linted file's first
+
+    def sends_passing(self, keyword: str) -> tuple[SentBy, ...]:
+        return tuple(s for s in self.sends if keyword in s.keywords)
+
+    @property
+    def first_plain_send(self) -> SentBy | None:
+        return next((s for s in self.sends if s.plain), None)
+
+
+# The project's sends, in other files, of the signal an expression names: () when there are none
+# or the signal is not known; None when one of them may pass anything (``**kwargs``, a re-broadcast).
+RemoteSends = Callable[[ast.expr], "tuple[SentBy, ...] | None"]
+
+
+@dataclass(frozen=True, eq=False)
+class SendCall:
+    node: ast.Call
+    signal: ast.expr
+    method: str  # "send" | "send_async"
+    scope: Scope
+    key: str | None
+    keywords: frozenset[str]  # passed by name, the wrapper keyword excluded
+    unpacked_keywords: bool  # a **mapping: the keywords are not known
+    wrapper: bool | None  # an _async_wrapper/_sync_wrapper is passed; None: cannot tell
+    positional: int  # positional arguments, starred ones excluded
+    starred: bool
+
+    @property
+    def sender(self) -> ast.expr | None:
+        if self.node.args and not isinstance(self.node.args[0], ast.Starred):
+            return self.node.args[0]
+        return None
+
+    @property
+    def plain(self) -> bool:
+        """``send()`` with no ``_async_wrapper`` (coroutine receivers make it raise)."""
+        return self.method == "send" and self.wrapper is False
+
+    @property
+    def malformed(self) -> bool:
+        """The call never reaches a receiver as meant (SIG304): a second positional argument, or
+        the sender given only as ``sender=`` (with a positional sender, a ``sender`` keyword is
+        just one more keyword, as blinker's own ``receiver_connected`` sends it)."""
+        if self.positional > 1:
+            return True
+        return "sender" in self.keywords and self.positional == 0 and not self.starred
+
+
+@dataclass
+class _Nodes:
+    """What one walk over the module finds for this family."""
+
+    decorated: list[FunctionNode] = field(default_factory=list)
+    connected_to: list[ast.Call] = field(default_factory=list)
+    sends: list[ast.Call] = field(default_factory=list)
+
+
+def _collect(tree: ast.AST) -> _Nodes:
+    nodes = _Nodes()
+    for node in ast.walk(tree):
+        if isinstance(node, FunctionNode):
+            if node.decorator_list:
+                nodes.decorated.append(node)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in SEND_METHODS:
+                nodes.sends.append(node)
+            elif node.func.attr == "connected_to":
+                nodes.connected_to.append(node)
+    return nodes
+
+
+def find_send_calls(tree: ast.AST, scopes: ModuleScopes, nodes: _Nodes | None = None) -> list[SendCall]:
+    """Every ``x.send(...)`` and ``x.send_async(...)``, signal or not."""
+    calls = []
+    for node in (nodes or _collect(tree)).sends:
+        try:
+            calls.append(_send_call(node, scopes))
+        except (RecursionError, ValueError, TypeError):  # absurdly deep code: skip this send
+            continue
+    return calls
+
+
+def _send_call(node: ast.Call, scopes: ModuleScopes) -> SendCall:
+    assert isinstance(node.func, ast.Attribute)
+    method = node.func.attr
+    scope = scopes.scope_containing(node)
+    wrapper_name = _WRAPPER_KEYWORD[method]
+    wrapper: bool | None = False
+    keywords = set()
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            continue
+        if keyword.arg == wrapper_name:
+            value = keyword.value
+            wrapper = not (isinstance(value, ast.Constant) and value.value is None)
+        else:
+            keywords.add(keyword.arg)
+    unpacked = any(k.arg is None for k in node.keywords)
+    if unpacked and wrapper is False:
+        wrapper = None
+    return SendCall(
+        node, node.func.value, method, scope, signal_key(scopes, node.func.value, scope),
+        frozenset(keywords), unpacked, wrapper,
+        sum(1 for a in node.args if not isinstance(a, ast.Starred)),
+        any(isinstance(a, ast.Starred) for a in node.args),
+    )
+
+
+def signal_key(scopes: ModuleScopes, expr: ast.expr, scope: Scope, depth: int = 0) -> str | None:
+    """A name for the object ``expr`` refers to, equal for two expressions only when they refer to
+    the same signal: an import's full name, a module-level name, a named ``signal("x")``, or
+    ``self.x`` within one class. None when the file alone cannot tell."""
+    if depth > _MAX_FOLLOW:
+        return None
+    if isinstance(expr, ast.Call):
+        return _named_signal(scopes, expr, scope)
+    qualname = scopes.qualified_name(expr, scope)
+    if qualname is not None:
+        return qualname
+    if isinstance(expr, ast.Name):
+        found = scopes.resolve(expr.id, scope)
+        if found is None or len(found[1]) != 1:
+            return None
+        where, (binding,) = found
+        if binding.kind == "assign" and isinstance(binding.value, ast.Call):
+            named = _named_signal(scopes, binding.value, where)
+            if named is not None:
+                return named
+        if binding.kind == "param":
+            return None
+        if where.kind == "module":
+            return f"{scopes.module_name or '<module>'}.{expr.id}"
+        return f"<{where.kind}@{id(where.node)}>.{expr.id}"
+    if isinstance(expr, ast.Attribute):
+        owner = expr.value
+        if isinstance(owner, ast.Name) and scope.kind == "function" and scope.parent is not None \
+                and scope.parent.kind == "class":
+            function = scope.node
+            positional = [*function.args.posonlyargs, *function.args.args]  # type: ignore[attr-defined]
+            if positional and positional[0].arg == owner.id and not getattr(function, "decorator_list", None):
+                return f"{scopes.module_name or '<module>'}.{scope.parent.qualname}.<self>.{expr.attr}"
+        base = signal_key(scopes, owner, scope, depth + 1)
+        return f"{base}.{expr.attr}" if base is not None else None
+    return None
+
+
+def _named_signal(scopes: ModuleScopes, call: ast.Call, scope: Scope) -> str | None:
+    if (
+        scopes.qualified_name(call.func, scope) in _NAMED_SIGNAL_FACTORIES
+        and len(call.args) >= 1
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
+    ):
+        return f"<blinker.signal {call.args[0].value!r}>"
+    return None
+
+
+class SendIndex:
+    """The sends of one file, by signal, plus what ``remote`` knows of the rest of the project."""
+
+    def __init__(
+        self, scopes: ModuleScopes, sends: list[SendCall], remote: RemoteSends | None = None
+    ) -> None:
+        self.scopes = scopes
+        self.remote = remote
+        self.by_key: dict[str, list[SendCall]] = {}
+        for send in sends:
+            if send.key is not None:
+                self.by_key.setdefault(send.key, []).append(send)
+
+    def contract(
+        self, signal: ast.expr, scope: Scope, sender: ast.expr | None, *, project: bool = True
+    ) -> SendContract | None:
+        """How receivers connected to ``signal`` for ``sender`` (None: any sender) are called.
+
+        None when the sends cannot be seen: none found, or one passes ``**kwargs`` (it may carry
+        any keyword, or an ``_async_wrapper``). Sends in other files count only for a connection
+        to any sender (their sender expressions are not known) and only with ``project``.
+        """
+        known = KNOWN_SIGNALS.get(self.scopes.qualified_name(signal, scope) or "")
+        if known is not None:
+            if known.send_keywords is None:
+                return None
+            return SendContract((frozenset(known.send_keywords),), False, known.namespace)
+        local: list[SendCall] = []
+        key = signal_key(self.scopes, signal, scope)
+        if key is not None:
+            local = [s for s in self.by_key.get(key, []) if not s.malformed]
+            if sender is not None:
+                local = [s for s in local if s.sender is not None and _same_expression(s.sender, sender)]
+        if any(s.unpacked_keywords for s in local):
+            return None
+        sends = [SentBy(s.method, s.node.lineno, None, s.keywords, s.plain) for s in local]
+        if project and sender is None and self.remote is not None:
+            remote = self.remote(signal)
+            if remote is None:
+                return None  # a send elsewhere may pass anything, an _async_wrapper included
+            sends += remote
+        if not sends:
+            return None
+        keyword_sets = tuple(dict.fromkeys(s.keywords for s in sends))
+        return SendContract(keyword_sets, any(s.plain for s in sends), "project", tuple(sends))
+
+
+def sends_from_index(infos: Iterable[object], linted_path: str) -> tuple[SentBy, ...] | None:
+    """:class:`.project_index.SendInfo` records of other files as :class:`SentBy`; None when one of
+    them may pass any keyword. A send with a ``sender`` keyword is left out: it may be one that
+    passes the sender only by keyword (SIG304), which never reaches receivers as written."""
+    sends = []
+    for info in infos:
+        if info.path == linted_path:  # type: ignore[attr-defined]
+            continue  # the linted file's own sends are read with their sender expressions
+        if info.has_double_star:  # type: ignore[attr-defined]
+            return None
+        keywords = frozenset(info.keywords)  # type: ignore[attr-defined]
+        if "sender" in keywords:
+            continue
+        method = "send_async" if info.is_async else "send"  # type: ignore[attr-defined]
+        plain = method == "send" and not info.has_async_wrapper  # type: ignore[attr-defined]
+        sends.append(SentBy(method, info.line, info.path, keywords, plain))  # type: ignore[attr-defined]
+    return tuple(sends)
+
+
+def _same_expression(a: ast.expr, b: ast.expr) -> bool:
+    return ast.dump(a) == ast.dump(b)
+
+
+# -- connection sites -------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class ReceiverSite:
+    """One connection: where to report it, the signal, what gets connected, for which sender."""
+
+    report_node: ast.AST
+    signal: ast.expr
+    scope: Scope  # where the signal (and a call-form receiver) is evaluated
+    receiver: ast.expr | None  # call forms
+    decorated: tuple[ast.FunctionDef | ast.AsyncFunctionDef, int] | None  # (def, decorator index)
+    sender: ast.expr | None  # None: any sender
+
+    @property
+    def line(self) -> int:
+        return self.report_node.lineno  # type: ignore[attr-defined]
+
+    @property
+    def col(self) -> int:
+        return self.report_node.col_offset  # type: ignore[attr-defined]
+
+
+def find_receiver_sites(
+    tree: ast.AST, scopes: ModuleScopes, nodes: _Nodes | None = None
+) -> list[ReceiverSite]:
+    """``sig.connect(fn, ...)`` (from :func:`.connect_sites.find_connect_sites`), every connect
+    decorator of a def (stacked ones too), and ``sig.connected_to(fn, ...)``."""
+    sites = []
+    for site in find_connect_sites(tree):
+        if site.receiver is not None:
+            call = site.report_node
+            assert isinstance(call, ast.Call)
+            sender = _argument(call, 1, "sender")
+            scope = scopes.scope_containing(call)
+            sender = _specific(sender, scopes, scope)
+            sites.append(ReceiverSite(call, site.signal, scope, site.receiver, None, sender))
+    nodes = nodes or _collect(tree)
+    for function in nodes.decorated:
+        for index, decorator in enumerate(function.decorator_list):
+            found = _decorator_connection(decorator)
+            if found is not None:
+                scope = scopes.scope_containing(function)
+                signal, sender = found
+                sites.append(ReceiverSite(decorator, signal, scope, None, (function, index),
+                                          _specific(sender, scopes, scope)))
+    for call in nodes.connected_to:
+        assert isinstance(call.func, ast.Attribute)
+        receiver = _argument(call, 0, "receiver")
+        if receiver is not None and not isinstance(receiver, ast.Starred):
+            scope = scopes.scope_containing(call)
+            sender = _specific(_argument(call, 1, "sender"), scopes, scope)
+            sites.append(ReceiverSite(call, call.func.value, scope, receiver, None, sender))
+    return sites
+
+
+def _decorator_connection(decorator: ast.expr) -> tuple[ast.expr, ast.expr | None] | None:
+    if isinstance(decorator, ast.Attribute) and decorator.attr == "connect":
+        return decorator.value, None
+    if (
+        isinstance(decorator, ast.Call)
+        and isinstance(decorator.func, ast.Attribute)
+        and decorator.func.attr == "connect_via"
+    ):
+        return decorator.func.value, _argument(decorator, 0, "sender")
+    return None
+
+
+def _argument(call: ast.Call, index: int, name: str) -> ast.expr | None:
+    if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return _UNKNOWN_SENDER
+    if len(call.args) > index:
+        return call.args[index]
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    if any(k.arg is None for k in call.keywords):
+        return _UNKNOWN_SENDER
+    return None
+
+
+# Stands for an argument hidden in *args/**kwargs: matches no send's sender.
+_UNKNOWN_SENDER = ast.Name(id="<unknown sender>", ctx=ast.Load())
+
+
+def _specific(sender: ast.expr | None, scopes: ModuleScopes, scope: Scope) -> ast.expr | None:
+    """The sender a connection is limited to; None for any sender (left out, or ``ANY``)."""
+    if sender is None:
+        return None
+    if isinstance(sender, ast.Attribute) and sender.attr == "ANY":
+        return None
+    qualname = scopes.qualified_name(sender, scope)
+    if qualname in _ANY_NAMES:
+        return None
+    return sender
+
+
+# -- judging ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReceiverVerdict:
+    site: ReceiverSite
+    shape: Shape
+    contract: SendContract | None
+    problems: tuple[Problem, ...]  # SIG301/SIG302, in order
+    coroutine_on_plain_send: bool  # SIG303
+
+
+@dataclass
+class ContractAnalysis:
+    """Judges every connection and send of one module."""
+
+    scopes: ModuleScopes
+    tree: ast.AST
+    is_signal: Callable[[ast.expr, Scope], bool]
+    remote: RemoteSends | None = None
+    nodes: _Nodes = field(init=False)
+    sends: list[SendCall] = field(init=False)
+    index: SendIndex = field(init=False)
+    shapes: ShapeResolver = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.nodes = _collect(self.tree)
+        self.sends = find_send_calls(self.tree, self.scopes, self.nodes)
+        self.index = SendIndex(self.scopes, self.sends, self.remote)
+        self.shapes = ShapeResolver(self.scopes, self.is_signal)
+
+    def receiver_sites(self) -> list[ReceiverSite]:
+        return find_receiver_sites(self.tree, self.scopes, self.nodes)
+
+    def judge(self, site: ReceiverSite) -> ReceiverVerdict | None:
+        """The verdict on one connection; None when it is fine or cannot be judged. Whether the
+        signal is a blinker signal is asked last, only of connections that would fail."""
+        shape = self._shape(site)
+        if shape is None:
+            return None
+        # The rest of the project is read only for a receiver that some keyword could break.
+        project = not (shape.varkw and not shape.is_coroutine and not call_problems(shape, frozenset()))
+        contract = self.index.contract(site.signal, site.scope, site.sender, project=project)
+        problems: list[Problem] = []
+        if contract is None:
+            problems += call_problems(shape, None)
+        else:
+            for keywords in contract.keyword_sets:
+                problems += [replace(p, sent=keywords) for p in call_problems(shape, keywords)]
+        unique = tuple(dict.fromkeys(problems))
+        coroutine = shape.is_coroutine and contract is not None and contract.plain_send
+        if not unique and not coroutine:
+            return None
+        if not self.is_signal(site.signal, site.scope):
+            return None
+        return ReceiverVerdict(site, shape, contract, unique, coroutine)
+
+    def _shape(self, site: ReceiverSite) -> Shape | None:
+        if site.decorated is not None:
+            node, index = site.decorated
+            return self.shapes.of_decorated(node, index)
+        assert site.receiver is not None
+        return self.shapes.of_expression(site.receiver, site.scope)
+
+    def malformed_sends(self) -> Iterator[SendCall]:
+        """Sends shaped as SIG304 describes, before asking whether they are signals."""
+        for send in self.sends:
+            if send.malformed:
+                yield send
+

@@ -1,0 +1,977 @@
+"""What the whole project declares, sends and connects, for checks that one file cannot decide.
+
+flake8 lints one file at a time, in several processes, and pre-commit hands it only the changed
+files; but whether ``ns.signal("user-crated")`` names a declared signal depends on other modules.
+So each process reads the project from disk once and keeps a summary of it.
+
+Usage::
+
+    from flake8_signals.analysis import project_index
+
+    index = project_index.index_for(context)        # context: checker.FileContext
+    identity = index.identity_of(call.func.value, context)   # the signal an expression names
+    for send in index.sends_for(identity):          # every .send()/.send_async() of it
+        send.path, send.line, send.keywords, send.has_double_star, send.has_async_wrapper, send.is_async
+
+API
+    ``index_for(context) -> ProjectIndex``
+        The index of ``context.source_roots`` with the linted file's own source in place of its
+        on-disk version. Built at most once per process per set of roots (``clear_cache()`` drops it).
+    ``build_index(roots) -> ProjectIndex``
+        A fresh index, no cache (benchmarks, tests).
+    ``SignalIdentity(kind, namespace, name)``
+        ``kind="named"``: a signal looked up by name; ``namespace`` is the qualified name of its
+        namespace object (``"blinker.default_namespace"``, ``"flask.signals._signals"``,
+        ``"accounts.signals.account_signals"``) and ``name`` the signal's name.
+        ``kind="object"``: a ``Signal()`` object; ``namespace`` is the defining module and ``name``
+        the variable (``"Cls.attr"`` for a class attribute).
+    ``SendInfo(path, line, keywords, has_double_star, has_async_wrapper, is_async, via)``
+        One send of a signal: ``keywords`` are the literal keyword names passed (``_async_wrapper``
+        excluded), ``has_double_star`` is true when ``**kwargs`` is passed (the keywords are then not
+        all known), ``is_async`` for ``send_async``. ``via`` is ``"call"`` for a ``.send(...)`` call,
+        ``"connect"`` when ``other.connect(sig.send)`` re-broadcasts another signal (its keywords
+        are whatever that signal is sent with: ``has_double_star`` is true) and ``"reference"`` when
+        ``sig.send`` is handed elsewhere uncalled.
+    ``ProjectIndex``
+        ``.complete`` (False when the file cap was reached: project-wide verdicts must stay silent),
+        ``.identity_of(expr, context)``, ``.resolve(ref)``, ``.sends_for(identity)``,
+        ``.usage(identity) -> Usage(sent, listened, escaped)``, ``.namespace(namespace_id) ->
+        NamespaceInfo | None``, ``.declared_names(namespace_id)``, ``.libraries`` (known libraries
+        the project imports), ``.files_seen``, ``.files_parsed``, ``.seconds``.
+
+Only the project's own sends are indexed: the sends libraries make of their own signals (Flask's
+``request_started``) are not; see :mod:`.known_signals` for those.
+
+What is read: every ``*.py`` file under each root, skipping hidden directories, ``__pycache__``,
+``node_modules``, ``site-packages``/``dist-packages``, virtualenvs (a ``pyvenv.cfg`` file) and
+conda environments, and ``build``/``dist`` directories that are not packages. At most
+``MAX_FILES`` files per root. Every file is read and searched for imports of the libraries in
+:mod:`.known_signals`, but parsing is what costs, so a file is parsed only when its text can make
+or look up a blinker signal (it mentions ``blinker``, ``flask.signals`` or ``.signal(``), or when it
+mentions ``signal``/``.send``/``.connect`` (or is a package ``__init__.py``) *and* one of the
+module-level names that hold a signal or namespace in the files parsed so far, round after round.
+On Django's source (2,822 files, no blinker) nothing is parsed; see ``bench/index_cost.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .known_signals import KNOWN_NAMESPACES, KNOWN_SIGNALS, NAMESPACE_CLASSES
+from .scopes import ModuleScopes, module_name_for
+
+if TYPE_CHECKING:
+    from ..checker import FileContext
+
+DEFAULT_NAMESPACE = "blinker.default_namespace"
+MAX_FILES = 20_000  # per root; past it the index is incomplete
+MAX_FILE_BYTES = 2_000_000
+_MAX_CACHED_INDEXES = 8
+_MAX_DEPTH = 24
+
+# Calls that look a name up in blinker's default namespace.
+DEFAULT_LOOKUPS = frozenset({
+    "blinker.signal", "blinker.base.signal",
+    "blinker.default_namespace.signal", "blinker.base.default_namespace.signal",
+})
+_DEFAULT_NAMESPACE_PATHS = frozenset({"blinker.default_namespace", "blinker.base.default_namespace"})
+SIGNAL_CLASSES = frozenset({"blinker.Signal", "blinker.base.Signal", "blinker.NamedSignal",
+                            "blinker.base.NamedSignal"})
+SEND_METHODS = frozenset({"send", "send_async"})
+LISTEN_METHODS = frozenset({"connect", "connect_via", "connected_to", "temporarily_connected_to"})
+# Attributes of a Namespace (a dict) that neither add nor remove signals.
+NAMESPACE_READ_ONLY = frozenset({"signal", "get", "keys", "values", "items", "copy", "__contains__",
+                                 "__getitem__", "__len__", "__iter__"})
+
+# Files that can make a blinker signal or look one up by name: always parsed.
+# (Namespace classes come from blinker or flask.signals; `signal.signal(` is the stdlib's.)
+_SOURCE_WORDS = (b"blinker", b"flask.signals", b"signals.Namespace")
+_LOOKUP_CALL = re.compile(rb"(?<!signal)\.signal\(")
+# Files that may send, connect or hand around a signal made elsewhere: parsed when they mention
+# a name that holds one (see _scan_root).
+_CANDIDATE = re.compile(rb"signal|Signal|\.send|\.connect")
+_LIBRARY_TOPS = frozenset(n.package for n in KNOWN_NAMESPACES) | {"flask"}
+_LIBRARY_IMPORT = re.compile(
+    rb"^[ \t]*(?:from|import)[ \t]+(" + b"|".join(re.escape(t.encode()) for t in sorted(_LIBRARY_TOPS))
+    + rb")\b",
+    re.MULTILINE,
+)
+_LIBRARY_TOP_BYTES = (b"flask", b"mongoengine")  # every name in _LIBRARY_TOPS starts with one
+_SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "dist-packages", "__pypackages__"})
+_BUILD_DIRS = frozenset({"build", "dist"})
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) - {"__main__"}
+
+# A reference to something that may be a signal or a namespace, in a form that is resolved once
+# every module is known:  ("q", "pkg.mod.name")  a qualified name;  ("default",)  blinker's
+# default namespace;  ("lookup", namespace_ref, "name")  a named signal.
+Ref = tuple
+
+
+@dataclass(frozen=True)
+class SignalIdentity:
+    kind: str  # "named" | "object"
+    namespace: str  # named: qualified name of the namespace; object: defining module
+    name: str  # named: the signal's name; object: the variable ("Cls.attr" in a class body)
+
+    def __str__(self) -> str:
+        if self.kind == "named":
+            return f"{self.namespace}.signal({self.name!r})"
+        return f"{self.namespace}.{self.name}"
+
+
+@dataclass(frozen=True)
+class SendInfo:
+    path: str
+    line: int
+    keywords: frozenset[str]
+    has_double_star: bool
+    has_async_wrapper: bool
+    is_async: bool
+    via: str = "call"  # "call" | "connect" (re-broadcast) | "reference"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A signal looked up by name: ``ns.signal("x")``, ``blinker.signal("x")`` or ``ns["x"]``."""
+
+    line: int  # where the name is written (the literal), or the call for a name built at run time
+    col: int
+    namespace: Ref
+    name: str | None  # None: built at run time
+    pattern: str | None  # names a run-time name can take, as a regular expression (None: known)
+    form: str  # "call" | "item"
+    module_level: bool  # evaluated on import (module body or a class body in it)
+    declared_as: str | None = None  # a module-level declaration: the variable it binds ("" for none)
+    target: tuple[int, int] | None = None  # where that variable is written
+    usage: str = "other"  # what is done with the result right there: send/listen/neutral/other
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    path: str
+    module: str
+    bindings: tuple[tuple[str, tuple], ...]  # module-level names: ("namespace",) | ("signal",) | ("ref", Ref)
+    lookups: tuple[Lookup, ...]
+    uses: tuple[tuple[Ref, str], ...]  # how a signal or namespace is used: send/listen/escape/store/attr:x
+    sends: tuple[tuple[Ref, SendInfo], ...]
+    libraries: frozenset[str]
+
+
+@dataclass
+class Usage:
+    sent: bool = False
+    listened: bool = False
+    escaped: bool = False  # handed to code the index cannot follow
+
+
+@dataclass
+class Declaration:
+    name: str
+    module: str
+    variable: str  # "" for a bare ``ns.signal("x")`` statement
+    home: bool  # in the module that defines the namespace
+
+
+@dataclass
+class NamespaceInfo:
+    id: str
+    home: str | None  # the module that defines it; None for a library's
+    library: str | None = None  # e.g. "Flask-Login" for a known library namespace
+    library_names: frozenset[str] = frozenset()  # names the library declares in it
+    declarations: list[Declaration] = field(default_factory=list)  # module level, in the project
+    created: set[str] = field(default_factory=set)  # every literal name passed to .signal() anywhere
+    # Names built at run time, as (pattern, what is done with the signal: send/listen/other);
+    # lookups whose result is only compared or tested are left out, they cannot deliver anything.
+    patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    open: bool = False  # handed around or written to: its names are unknowable
+
+    def may_be_named(self, name: str, usages: Iterable[str] = ("send", "listen", "other")) -> bool:
+        """A name built at run time, whose signal is used in one of these ways, may be ``name``."""
+        wanted = set(usages)
+        return any(usage in wanted and pattern.fullmatch(name) for pattern, usage in self.patterns)
+
+
+# -- one module -------------------------------------------------------------------------------
+class Extractor:
+    """Reads one parsed module into :class:`ModuleFacts`; also turns an expression into a Ref."""
+
+    def __init__(self, tree: ast.Module, scopes: ModuleScopes, module: str, path: str) -> None:
+        self.tree = tree
+        self.scopes = scopes
+        self.module = module
+        self.path = path
+        self._refs: dict[int, Ref | None] = {}
+        self.lookups: list[Lookup] = []
+        self.uses: list[tuple[Ref, str]] = []
+        self.sends: list[tuple[Ref, SendInfo]] = []
+        self.libraries: set[str] = set()
+        self._eligible = self._names_that_may_hold_signals()
+
+    def _names_that_may_hold_signals(self) -> frozenset[str]:
+        """Names whose reads are worth resolving: bound by an import or at module level, or in a
+        function to a call or another name. Every other read (parameters, loop variables,
+        builtins) is skipped without a scope lookup, which keeps reading a project cheap."""
+        names: set[str] = set()
+        for name, bindings in self.scopes.module.bindings.items():
+            if any(b.kind in ("import", "assign") for b in bindings):
+                names.add(name)
+        for scope in self.scopes.module.descendants():
+            for name, bindings in scope.bindings.items():
+                if any(b.kind == "import" or (b.kind == "assign" and isinstance(
+                        b.value, (ast.Call, ast.Name, ast.Attribute, ast.Subscript))) for b in bindings):
+                    names.add(name)
+        return frozenset(names)
+
+    # -- references ---------------------------------------------------------------------------
+    def ref_of(self, expr: ast.AST, depth: int = 0) -> Ref | None:
+        key = id(expr)
+        if key not in self._refs:
+            self._refs[key] = None  # cycles (`x = x`) end here
+            try:
+                self._refs[key] = self._ref_of(expr, depth)
+            except RecursionError:
+                self._refs[key] = None
+        return self._refs[key]
+
+    def _ref_of(self, expr: ast.AST, depth: int) -> Ref | None:
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, ast.Name):
+            return self._name_ref(expr, depth)
+        if isinstance(expr, ast.Attribute):
+            base = self.ref_of(expr.value, depth + 1)
+            return ("q", f"{base[1]}.{expr.attr}") if base and base[0] == "q" else None
+        if isinstance(expr, ast.Call):
+            parts = self._lookup_parts(expr)
+            if parts is not None and parts[1] is not None and parts[0] is not None:
+                return ("lookup", parts[0], parts[1])
+            return None
+        if isinstance(expr, ast.Subscript):
+            name = _literal(expr.slice)
+            base = self.ref_of(expr.value, depth + 1)
+            if name is not None and base is not None and base[0] == "q":
+                return ("lookup", base, name)
+        return None
+
+    def _name_ref(self, expr: ast.Name, depth: int) -> Ref | None:
+        if expr.id not in self._eligible:
+            return None
+        found = self.scopes.resolve(expr.id, self.scopes.scope_containing(expr))
+        if found is None or len(found[1]) != 1:
+            return None
+        scope, (binding,) = found
+        if binding.kind == "import":
+            return ("q", binding.qualname) if binding.qualname else None
+        if scope.kind == "module":
+            return ("q", f"{self.module}.{expr.id}") if binding.kind == "assign" else None
+        if scope.kind == "function" and binding.kind == "assign" and binding.value is not None:
+            return self.ref_of(binding.value, depth + 1)
+        return None
+
+    def _lookup_parts(self, call: ast.Call) -> tuple[Ref | None, str | None, str | None] | None:
+        """(namespace ref, literal name, run-time pattern) when ``call`` looks a signal up by name."""
+        func = call.func
+        if not isinstance(func, (ast.Attribute, ast.Name)):
+            return None
+        if isinstance(func, ast.Name) and func.id not in self._eligible:
+            return None  # `signal("x")` needs an import of blinker's signal: a cheap no
+        if isinstance(func, ast.Name) or func.attr == "signal":
+            qualname = self.scopes.qualified_name(func, self.scopes.scope_containing(call))
+            if qualname in DEFAULT_LOOKUPS:
+                namespace: Ref | None = ("default",)
+            elif isinstance(func, ast.Attribute):
+                namespace = self.ref_of(func.value)
+                if namespace is None or namespace[0] != "q" or namespace[1] in DEFAULT_LOOKUPS:
+                    return None
+            else:
+                return None
+        else:
+            return None
+        argument = call.args[0] if call.args else _keyword(call, "name")
+        if argument is None or isinstance(argument, ast.Starred):
+            return None
+        name = _literal(argument)
+        return (namespace, name, None if name is not None else _pattern(argument))
+
+    # -- the walk -----------------------------------------------------------------------------
+    def facts(self) -> ModuleFacts:
+        for node in ast.walk(self.tree):
+            try:
+                self._visit(node)
+            except (RecursionError, AttributeError, TypeError, ValueError):
+                continue  # an odd node silences only itself
+        return ModuleFacts(
+            self.path, self.module, tuple(self._bindings()), tuple(self.lookups), tuple(self.uses),
+            tuple(self.sends), frozenset(self.libraries),
+        )
+
+    def _visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        if kind is ast.Name:
+            if node.id in self._eligible and isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
+                self._visit_value(node)  # type: ignore[arg-type]
+        elif kind is ast.Attribute:
+            if isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
+                self._visit_attribute(node)  # type: ignore[arg-type]
+        elif kind is ast.Call:
+            self._visit_call(node)  # type: ignore[arg-type]
+        elif kind is ast.Subscript:
+            self._visit_subscript(node)  # type: ignore[arg-type]
+        elif kind is ast.Import or kind is ast.ImportFrom:
+            self._visit_import(node)  # type: ignore[arg-type]
+
+    def _visit_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.ImportFrom):
+            if not node.level and node.module:
+                self._add_library(node.module)
+        else:
+            for alias in node.names:
+                self._add_library(alias.name)
+
+    def _add_library(self, module: str) -> None:
+        top = module.split(".")[0]
+        if top in _LIBRARY_TOPS:
+            self.libraries.add(top)
+
+    def _visit_call(self, call: ast.Call) -> None:
+        parts = self._lookup_parts(call)
+        if parts is None:
+            return
+        namespace, name, pattern = parts
+        argument = call.args[0] if call.args else _keyword(call, "name")
+        where = argument if name is not None and argument is not None else call
+        self._add_lookup(call, namespace, name, pattern, "call", where)
+        if name is not None:
+            self._visit_value(call)
+
+    def _visit_subscript(self, node: ast.Subscript) -> None:
+        base = self.ref_of(node.value)
+        if base is None or base[0] != "q":
+            return
+        if not isinstance(node.ctx, ast.Load):
+            self._use(base, "store")
+            return
+        name = _literal(node.slice)
+        if name is None:
+            return  # reading by a run-time key creates nothing
+        self._add_lookup(node, base, name, None, "item", node.slice)
+        self._visit_value(node)
+
+    def _add_lookup(self, node: ast.expr, namespace: Ref, name: str | None, pattern: str | None,
+                    form: str, where: ast.AST) -> None:
+        scope = self.scopes.scope_containing(node)
+        module_level = _evaluated_on_import(scope)
+        declared_as = target = None
+        if module_level and form == "call":
+            declared_as, target = self._declaration(node, scope)
+        self.lookups.append(Lookup(
+            where.lineno, where.col_offset, namespace, name, pattern, form,  # type: ignore[attr-defined]
+            module_level, declared_as, target, self._usage_here(node),
+        ))
+
+    def _usage_here(self, node: ast.expr) -> str:
+        context = self._context(node)
+        if context == "attribute":
+            attribute = self.scopes.parent(node).attr  # type: ignore[union-attr]
+            if attribute in SEND_METHODS:
+                return "send"
+            return "listen" if attribute in LISTEN_METHODS else "neutral"
+        return "neutral" if context == "neutral" else "other"
+
+    def _declaration(self, node: ast.expr, scope: Any) -> tuple[str | None, tuple[int, int] | None]:
+        parent = self.scopes.parent(node)
+        prefix = f"{scope.name}." if scope.kind == "class" else ""
+        if isinstance(parent, ast.Expr):
+            return "", None
+        targets: list[ast.expr] = []
+        if isinstance(parent, ast.Assign) and parent.value is node:
+            targets = parent.targets
+        elif isinstance(parent, ast.AnnAssign) and parent.value is node:
+            targets = [parent.target]
+        if len(targets) == 1 and isinstance(targets[0], ast.Name):
+            return prefix + targets[0].id, (targets[0].lineno, targets[0].col_offset)
+        return None, None
+
+    def _visit_attribute(self, node: ast.Attribute) -> None:
+        context = self._context(node)
+        if node.attr in SEND_METHODS:
+            ref = self.ref_of(node.value)
+            if ref is not None:
+                self._use(ref, "send")
+                self.sends.append((ref, self._send_info(node, context)))
+            return
+        if node.attr in LISTEN_METHODS:
+            ref = self.ref_of(node.value)
+            if ref is not None:
+                self._use(ref, "listen")
+            return
+        if node.attr == "signal" and context != "called":
+            ref = self.ref_of(node.value)  # `make = ns.signal`: lookups the index cannot see
+            if ref is not None:
+                self._use(ref, "escape")
+        elif context != "attribute" and node.attr not in NAMESPACE_READ_ONLY:
+            ref = self.ref_of(node.value)
+            if ref is not None:
+                self._use(ref, f"attr:{node.attr}")
+        self._visit_value(node, context)
+
+    def _visit_value(self, node: ast.expr, context: str | None = None) -> None:
+        """A signal or namespace handed to code the index cannot follow (or blinker's ``signal``
+        function under another name, whose lookups the index would not see)."""
+        context = context or self._context(node)
+        if context == "escape" or context == "assigned":
+            ref = self.ref_of(node)
+            if ref is not None and (context == "escape" or (ref[0] == "q" and ref[1] in DEFAULT_LOOKUPS)):
+                self._use(ref, "escape")
+
+    def _use(self, ref: Ref, how: str) -> None:
+        if _worth_keeping(ref):
+            self.uses.append((ref, how))
+
+    def _context(self, node: ast.expr) -> str:
+        parent = self.scopes.parent(node)
+        if isinstance(parent, ast.Attribute) and parent.value is node:
+            return "attribute"
+        if isinstance(parent, ast.Call) and parent.func is node:
+            return "called"
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            return "subscripted"
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is node:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            return "assigned" if all(self._followed(t) for t in targets) else "escape"
+        if isinstance(parent, (ast.Expr, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While,
+                               ast.Assert)):
+            return "neutral"
+        if isinstance(parent, ast.IfExp) and parent.test is node:
+            return "neutral"
+        return "escape"
+
+    def _followed(self, target: ast.expr) -> bool:
+        """An assignment whose later reads the index follows: a name bound once in its scope."""
+        if not isinstance(target, ast.Name):
+            return False
+        scope = self.scopes.scope_containing(target)
+        bindings = scope.bindings.get(target.id, [])
+        return (
+            len(bindings) == 1 and scope.kind in ("module", "function")
+            and target.id not in scope.declared_global and target.id not in scope.declared_nonlocal
+        )
+
+    def _send_info(self, node: ast.Attribute, context: str) -> SendInfo:
+        is_async = node.attr == "send_async"
+        parent = self.scopes.parent(node)
+        if context == "called" and isinstance(parent, ast.Call):
+            keywords = frozenset(k.arg for k in parent.keywords if k.arg and k.arg != "_async_wrapper")
+            return SendInfo(
+                self.path, node.lineno, keywords,
+                has_double_star=any(k.arg is None for k in parent.keywords),
+                has_async_wrapper=any(k.arg == "_async_wrapper" for k in parent.keywords),
+                is_async=is_async,
+            )
+        forwarded = (
+            isinstance(parent, ast.Call) and node in parent.args
+            and isinstance(parent.func, ast.Attribute) and parent.func.attr in LISTEN_METHODS
+        )
+        return SendInfo(self.path, node.lineno, frozenset(), True, False, is_async,
+                        "connect" if forwarded else "reference")
+
+    # -- module-level names -------------------------------------------------------------------
+    def _bindings(self) -> Iterator[tuple[str, tuple]]:
+        module_scope = self.scopes.module
+        for name, bindings in module_scope.bindings.items():
+            if len(bindings) != 1:
+                continue
+            binding = bindings[0]
+            if binding.kind == "class":
+                class_scope = self.scopes.scope_of_node.get(id(binding.node))
+                if class_scope is None:
+                    continue
+                for attribute, inner in class_scope.bindings.items():
+                    if len(inner) == 1:
+                        value = self._binding_value(inner[0], class_scope)
+                        if value is not None:
+                            yield f"{name}.{attribute}", value
+                continue
+            value = self._binding_value(binding, module_scope)
+            if value is not None:
+                yield name, value
+
+    def _binding_value(self, binding: Any, scope: Any) -> tuple | None:
+        if binding.kind == "import":
+            if binding.qualname and _worth_keeping(("q", binding.qualname)):
+                return ("ref", ("q", binding.qualname))
+            return None
+        if binding.kind != "assign" or binding.value is None:
+            return None
+        value = binding.value
+        if isinstance(value, ast.Call):
+            made = self.scopes.qualified_name(value.func, scope)
+            if made in NAMESPACE_CLASSES:
+                return ("namespace",)
+            if made in SIGNAL_CLASSES:
+                return ("signal",)
+        ref = self.ref_of(value)
+        return ("ref", ref) if ref is not None else None
+
+
+def _evaluated_on_import(scope: Any) -> bool:
+    while scope is not None and scope.kind == "class":
+        scope = scope.parent
+    return scope is not None and scope.kind == "module"
+
+
+def _worth_keeping(ref: Ref) -> bool:
+    """The standard library has no blinker signals: skip its names to keep the index small."""
+    while ref[0] == "lookup":
+        ref = ref[1]
+    return ref[0] != "q" or ref[1].split(".")[0] not in _STDLIB
+
+
+def _literal(expr: ast.AST) -> str | None:
+    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _pattern(expr: ast.expr) -> str:
+    """The names an expression built at run time can give: ``f"user-{x}"`` -> ``user\\-.*``."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return re.escape(expr.value)
+    if isinstance(expr, ast.JoinedStr):
+        return "".join(_pattern(part) if isinstance(part, ast.Constant) else ".*" for part in expr.values)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        return _pattern(expr.left) + _pattern(expr.right)
+    return ".*"
+
+
+def extract(tree: ast.Module, scopes: ModuleScopes, module: str, path: str) -> ModuleFacts:
+    return Extractor(tree, scopes, module, path).facts()
+
+
+# -- the project ------------------------------------------------------------------------------
+class ProjectIndex:
+    def __init__(self, facts: dict[str, ModuleFacts], libraries: frozenset[str], *, complete: bool,
+                 files_seen: int = 0, seconds: float = 0.0) -> None:
+        self.facts = facts
+        self.libraries = libraries | frozenset().union(*(f.libraries for f in facts.values()))
+        self.complete = complete
+        self.files_seen = files_seen
+        self.seconds = seconds
+        self._derived = False
+        self._modules: dict[str, ModuleFacts | None] = {}
+        self._resolved: dict[Ref, tuple | None] = {}
+        self._usage: dict[SignalIdentity, Usage] = {}
+        self._sends: dict[SignalIdentity, list[SendInfo]] = {}
+        self._namespaces: dict[str, NamespaceInfo] = {}
+        self._namespace_home: dict[str, str] = {}
+        self._overlay: tuple[str, ModuleFacts, ProjectIndex] | None = None
+        self._extractor: tuple[ast.Module, Extractor] | None = None
+
+    @property
+    def files_parsed(self) -> int:
+        return len(self.facts)
+
+    # -- the linted file ----------------------------------------------------------------------
+    def with_file(self, facts: ModuleFacts) -> ProjectIndex:
+        """This index with ``facts`` in place of whatever was on disk at that path."""
+        if self.facts.get(facts.path) == facts:
+            return self
+        if self._overlay is not None and self._overlay[0] == facts.path and self._overlay[1] == facts:
+            return self._overlay[2]
+        merged = dict(self.facts)
+        merged[facts.path] = facts
+        index = ProjectIndex(merged, self.libraries, complete=self.complete, files_seen=self.files_seen,
+                             seconds=self.seconds)
+        self._overlay = (facts.path, facts, index)
+        return index
+
+    def identity_of(self, expr: ast.expr, context: FileContext) -> SignalIdentity | None:
+        """The signal ``expr`` (an expression in the linted file) refers to, when the index knows."""
+        try:
+            ref = _extractor_for(context).ref_of(expr)
+            target = self.resolve(ref) if ref is not None else None
+        except Exception:
+            return None
+        return target[1] if target is not None and target[0] == "signal" else None
+
+    # -- queries ------------------------------------------------------------------------------
+    def sends_for(self, identity: SignalIdentity) -> list[SendInfo]:
+        """Every send of the signal in the project, by file and line."""
+        self._derive()
+        return sorted(self._sends.get(identity, ()), key=lambda s: (s.path, s.line))
+
+    def usage(self, identity: SignalIdentity) -> Usage:
+        self._derive()
+        return self._usage.get(identity) or Usage()
+
+    def namespace(self, namespace_id: str) -> NamespaceInfo | None:
+        self._derive()
+        return self._namespaces.get(namespace_id)
+
+    def namespaces(self) -> list[NamespaceInfo]:
+        self._derive()
+        return list(self._namespaces.values())
+
+    def declared_names(self, namespace_id: str) -> set[str]:
+        """Names declared at module level in the project, plus a library's own."""
+        info = self.namespace(namespace_id)
+        if info is None:
+            return set()
+        return {d.name for d in info.declarations} | set(info.library_names)
+
+    def namespace_of(self, ref: Ref) -> str | None:
+        target = self.resolve(ref)
+        return target[1] if target is not None and target[0] == "namespace" else None
+
+    def variable_for(self, identity: SignalIdentity) -> str | None:
+        """Where to import a named signal from: ``"flask.request_started"``,
+        ``"accounts.signals.user_created"``; None when no module-level variable holds it."""
+        if identity.kind != "named":
+            return None
+        for qualname, known in KNOWN_SIGNALS.items():
+            if known.name == identity.name and _known_namespace_path(known) == identity.namespace:
+                return qualname  # the first module listed is the public one
+        info = self.namespace(identity.namespace)
+        if info is None:
+            return None
+        for declaration in sorted(info.declarations, key=lambda d: (not d.home, d.module, d.variable)):
+            if declaration.name == identity.name and declaration.variable:
+                return f"{declaration.module}.{declaration.variable}"
+        return None
+
+    # -- resolution ---------------------------------------------------------------------------
+    def resolve(self, ref: Ref, depth: int = 0) -> tuple | None:
+        """``("namespace", id)``, ``("signal", SignalIdentity)``, ``("default-lookup",)`` (the
+        function ``blinker.signal`` itself) or None."""
+        if ref in self._resolved:
+            return self._resolved[ref]
+        self._resolved[ref] = None  # a cycle of aliases resolves to nothing
+        result = self._resolve(ref, depth) if depth <= _MAX_DEPTH else None
+        self._resolved[ref] = result
+        return result
+
+    def _resolve(self, ref: Ref, depth: int) -> tuple | None:
+        if ref[0] == "default":
+            return ("namespace", DEFAULT_NAMESPACE)
+        if ref[0] == "lookup":
+            namespace = self.resolve(ref[1], depth + 1)
+            if namespace is not None and namespace[0] == "namespace":
+                return ("signal", SignalIdentity("named", namespace[1], ref[2]))
+            return None
+        if ref[0] != "q":
+            return None
+        qualname: str = ref[1]
+        if qualname in KNOWN_SIGNALS:
+            known = KNOWN_SIGNALS[qualname]
+            return ("signal", SignalIdentity("named", _known_namespace_path(known), known.name))
+        if qualname in _DEFAULT_NAMESPACE_PATHS:
+            return ("namespace", DEFAULT_NAMESPACE)
+        if qualname in DEFAULT_LOOKUPS:
+            return ("default-lookup",)
+        if qualname in _KNOWN_NAMESPACE_BY_PATH:
+            return ("namespace", qualname)
+        return self._resolve_in_project(qualname, depth)
+
+    def _resolve_in_project(self, qualname: str, depth: int) -> tuple | None:
+        self._index_modules()
+        parts = qualname.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:cut])
+            if module not in self._modules:
+                continue
+            facts = self._modules[module]
+            if facts is None:
+                return None  # two files claim this module name
+            bindings = dict(facts.bindings)
+            rest = ".".join(parts[cut:])
+            value = bindings.get(rest)
+            if value is None and cut + 1 < len(parts):
+                # `from . import signals` then `signals.x`; a class attribute `Cls.attr.more`
+                head = bindings.get(parts[cut])
+                if head is not None and head[0] == "ref" and head[1][0] == "q":
+                    tail = ".".join(parts[cut + 1:])
+                    return self.resolve(("q", f"{head[1][1]}.{tail}"), depth + 1)
+                return None
+            if value is None:
+                return None
+            if value[0] == "namespace":
+                return ("namespace", f"{module}.{rest}")
+            if value[0] == "signal":
+                return ("signal", SignalIdentity("object", module, rest))
+            return self.resolve(value[1], depth + 1)
+        return None
+
+    def _index_modules(self) -> None:
+        if self._modules or not self.facts:
+            return
+        for facts in self.facts.values():
+            self._modules[facts.module] = None if facts.module in self._modules else facts
+        for module, facts in self._modules.items():
+            for name, value in facts.bindings if facts is not None else ():
+                if value[0] == "namespace":
+                    self._namespace_home[f"{module}.{name}"] = module
+
+    # -- derived tables -----------------------------------------------------------------------
+    def _derive(self) -> None:
+        if self._derived:
+            return
+        self._derived = True
+        self._index_modules()
+        for known in KNOWN_NAMESPACES:
+            self._namespaces[known.path] = NamespaceInfo(
+                known.path, None, known.library, frozenset(s.name for s in known.signals)
+            )
+        for facts in self.facts.values():
+            for ref, how in facts.uses:
+                self._derive_use(ref, how)
+            for ref, send in facts.sends:
+                target = self.resolve(ref)
+                if target is not None and target[0] == "signal":
+                    self._sends.setdefault(target[1], []).append(send)
+            for lookup in facts.lookups:
+                self._derive_lookup(facts, lookup)
+
+    def _info(self, namespace_id: str) -> NamespaceInfo:
+        info = self._namespaces.get(namespace_id)
+        if info is None:
+            home = self._namespace_home.get(namespace_id)
+            info = self._namespaces[namespace_id] = NamespaceInfo(namespace_id, home)
+        return info
+
+    def _derive_use(self, ref: Ref, how: str) -> None:
+        target = self.resolve(ref)
+        if target is None:
+            return
+        if target[0] == "signal":
+            usage = self._usage.setdefault(target[1], Usage())
+            if how == "send":
+                usage.sent = True
+            elif how == "listen":
+                usage.listened = True
+            elif how in ("escape", "store"):
+                usage.escaped = True
+        elif target[0] == "namespace":
+            attribute = how[5:] if how.startswith("attr:") else None
+            if how in ("escape", "store") or (attribute is not None and attribute not in NAMESPACE_READ_ONLY):
+                self._info(target[1]).open = True
+        elif target[0] == "default-lookup" and how in ("escape", "store"):
+            self._info(DEFAULT_NAMESPACE).open = True  # blinker.signal handed around: names unknowable
+
+    def _derive_lookup(self, facts: ModuleFacts, lookup: Lookup) -> None:
+        namespace_id = self.namespace_of(lookup.namespace)
+        if namespace_id is None:
+            return
+        info = self._info(namespace_id)
+        if lookup.name is None:
+            if lookup.usage != "neutral":
+                try:
+                    info.patterns.append((re.compile(lookup.pattern or ".*", re.DOTALL), lookup.usage))
+                except re.error:
+                    info.patterns.append((re.compile(".*", re.DOTALL), lookup.usage))
+            return
+        if lookup.form == "call":
+            info.created.add(lookup.name)
+        if lookup.declared_as is not None:
+            home = self._namespace_home.get(namespace_id) == facts.module
+            info.declarations.append(Declaration(lookup.name, facts.module, lookup.declared_as, home))
+
+
+_KNOWN_NAMESPACE_BY_PATH = {known.path: known for known in KNOWN_NAMESPACES}
+_KNOWN_SIGNAL_NAMESPACE = {signal: known.path for known in KNOWN_NAMESPACES for signal in known.signals}
+
+
+def _known_namespace_path(known: Any) -> str:
+    return _KNOWN_SIGNAL_NAMESPACE.get(known) or f"{known.namespace}.<namespace>"
+
+
+# -- reading the project from disk --------------------------------------------------------------
+@dataclass
+class _RootScan:
+    facts: dict[str, ModuleFacts]
+    libraries: frozenset[str]
+    files_seen: int
+    truncated: bool
+    seconds: float
+
+
+_ROOT_SCANS: dict[str, _RootScan] = {}
+_INDEXES: dict[tuple[str, ...], ProjectIndex] = {}
+_FILE_FACTS: list[tuple[ast.Module, str, ModuleFacts]] = []  # the linted file's, last one only
+_EXTRACTORS: list[tuple[ast.Module, Extractor]] = []
+
+
+def clear_cache() -> None:
+    """Forget everything read from disk (for long-lived processes after files changed)."""
+    _ROOT_SCANS.clear()
+    _INDEXES.clear()
+    _FILE_FACTS.clear()
+    _EXTRACTORS.clear()
+
+
+def normalized_roots(roots: Iterable[str]) -> tuple[str, ...]:
+    """Absolute, without duplicates or roots inside other roots (their files are read already)."""
+    absolute = sorted({os.path.abspath(r) for r in roots})
+    kept: list[str] = []
+    for root in absolute:
+        if not any(root == k or root.startswith(k.rstrip(os.sep) + os.sep) for k in kept):
+            kept.append(root)
+    return tuple(kept)
+
+
+def build_index(roots: Sequence[str], *, max_files: int = MAX_FILES) -> ProjectIndex:
+    """Read the project under ``roots`` from disk, with no cache."""
+    scans = [_scan_root(root, max_files) for root in normalized_roots(roots)]
+    return _combine(scans)
+
+
+def index_for(context: FileContext) -> ProjectIndex:
+    """The project index for the file being linted, its given source in place of the disk's."""
+    key = normalized_roots(context.source_roots)
+    base = _INDEXES.get(key)
+    if base is None:
+        scans = []
+        for root in key:
+            if root not in _ROOT_SCANS:
+                _ROOT_SCANS[root] = _scan_root(root, MAX_FILES)
+            scans.append(_ROOT_SCANS[root])
+        base = _combine(scans)
+        if len(_INDEXES) >= _MAX_CACHED_INDEXES:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[key] = base
+    return base.with_file(file_facts(context))
+
+
+def file_facts(context: FileContext) -> ModuleFacts:
+    """The linted file's facts, from the tree flake8 gave (kept for the last file only)."""
+    if _FILE_FACTS and _FILE_FACTS[0][0] is context.tree and _FILE_FACTS[0][1] == context.filename:
+        return _FILE_FACTS[0][2]
+    facts = _extractor_for(context).facts()
+    _FILE_FACTS[:] = [(context.tree, context.filename, facts)]
+    return facts
+
+
+def _extractor_for(context: FileContext) -> Extractor:
+    if _EXTRACTORS and _EXTRACTORS[0][0] is context.tree:
+        return _EXTRACTORS[0][1]
+    path = os.path.abspath(context.filename)
+    extractor = Extractor(context.tree, context.scopes, context.module_name, path)
+    _EXTRACTORS[:] = [(context.tree, extractor)]
+    return extractor
+
+
+def _combine(scans: list[_RootScan]) -> ProjectIndex:
+    facts: dict[str, ModuleFacts] = {}
+    libraries: set[str] = set()
+    for scan in scans:
+        facts.update(scan.facts)
+        libraries |= scan.libraries
+    return ProjectIndex(
+        facts, frozenset(libraries), complete=not any(s.truncated for s in scans),
+        files_seen=sum(s.files_seen for s in scans), seconds=sum(s.seconds for s in scans),
+    )
+
+
+def _scan_root(root: str, max_files: int) -> _RootScan:
+    """Read one root. Parsing is what costs, so files are parsed in rounds: first those that can
+    make or look up a blinker signal (they mention ``blinker``, ``Namespace`` or ``.signal(``),
+    then, until nothing new turns up, the other candidates that mention a name those bind."""
+    started = time.perf_counter()
+    facts: dict[str, ModuleFacts] = {}
+    libraries: set[str] = set()
+    candidates: dict[str, bytes] = {}
+    seen = 0
+    truncated = False
+    for path in _python_files(root):
+        if seen >= max_files:
+            truncated = True
+            break
+        seen += 1
+        try:
+            if os.path.getsize(path) > MAX_FILE_BYTES:
+                continue
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if any(top in data for top in _LIBRARY_TOP_BYTES):
+            libraries.update(m.decode() for m in _LIBRARY_IMPORT.findall(data))
+        if _is_source(data):
+            _parse_into(facts, path, data)
+        elif _CANDIDATE.search(data) or (path.endswith("__init__.py") and b"import" in data):
+            candidates[path] = data
+    names: set[str] = set()
+    while candidates:
+        fresh = _signal_names(facts.values()) - names
+        if not fresh:
+            break
+        names |= fresh
+        mentions = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(fresh)) + rb")\b")
+        for path in [p for p, data in candidates.items() if mentions.search(data)]:
+            _parse_into(facts, path, candidates.pop(path))
+    return _RootScan(facts, frozenset(libraries), seen, truncated, time.perf_counter() - started)
+
+
+def _is_source(data: bytes) -> bool:
+    """Can this file make a blinker signal or look one up by name? (plain ``in`` is much faster
+    than one regular expression with all the alternatives)"""
+    if any(word in data for word in _SOURCE_WORDS):
+        return True
+    return b".signal(" in data and bool(_LOOKUP_CALL.search(data))
+
+
+def _parse_into(facts: dict[str, ModuleFacts], path: str, data: bytes) -> None:
+    try:
+        source = importlib.util.decode_source(data)
+        tree = ast.parse(source, filename=path)
+        module = module_name_for(path)
+        facts[path] = extract(tree, ModuleScopes(tree, module, path.endswith("__init__.py")), module, path)
+    except Exception:  # undecodable, a syntax error, too deep: the file is left out
+        return
+
+
+def _signal_names(all_facts: Iterable[ModuleFacts]) -> set[str]:
+    """The module-level names that hold a signal or a namespace, aliases included."""
+    names: set[str] = set()
+    aliases: list[tuple[str, str]] = []
+    for facts in all_facts:
+        for key, value in facts.bindings:
+            if value[0] in ("namespace", "signal") or value[1][0] == "lookup":
+                names.update(key.split("."))
+            elif value[1][0] == "q":
+                aliases.append((key.split(".")[-1], value[1][1].rsplit(".", 1)[-1]))
+    changed = True
+    while changed:
+        changed = False
+        for name, target in aliases:
+            if target in names and name not in names:
+                names.add(name)
+                changed = True
+    return names
+
+
+def _python_files(root: str) -> Iterator[str]:
+    root = os.path.abspath(root)
+    for directory, subdirectories, files in os.walk(root):
+        if directory != root and (
+            "pyvenv.cfg" in files or "conda-meta" in subdirectories
+            or (os.path.basename(directory) in _BUILD_DIRS and "__init__.py" not in files)
+        ):
+            subdirectories[:] = []
+            continue
+        subdirectories[:] = sorted(
+            d for d in subdirectories
+            if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info")
+        )
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield os.path.join(directory, name)
