@@ -73,7 +73,14 @@ class Pytester:
         self.makeini = pytester.makeini
 
     def runpytest(self, *args: str) -> pytest.RunResult:
-        return self.pytester.runpytest("-p", "flake8_signals.pytest_plugin", *args)
+        # In-process runs share sys.modules with the outer pytest, which has usually imported the
+        # plugin already; pytest then warns that it cannot assert-rewrite it. That warning is about
+        # this harness, not the plugin, and would skew the warning counts asserted below.
+        return self.pytester.runpytest(
+            "-p", "flake8_signals.pytest_plugin",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            *args,
+        )
 
 
 def _assert_restored() -> None:
