@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -67,6 +68,19 @@ def _register_brain(astroid: Any) -> None:
     _brain_registered = True
 
 
+def _freeze_heap() -> None:
+    """Move what astroid has cached so far out of the cyclic garbage collector's sight.
+
+    astroid keeps every module it builds (and what inference learned) for the life of the
+    process: a large heap of cyclic objects that each later collection would walk again, slowing
+    everything else flake8 does. Measured on Django's sdist: this takes the plugin's -j1 overhead
+    from +37% to +14% (bench/README.md). The cost is that garbage existing at this moment is kept
+    until the process ends; a flake8 process is short-lived and that garbage is small.
+    """
+    gc.collect(0)  # young garbage first, so little of it is frozen
+    gc.freeze()
+
+
 def _has_class(cls: Any, qnames: frozenset[str]) -> bool:
     try:
         if cls.qname() in qnames:
@@ -123,6 +137,7 @@ class AstroidFile(Inference):
                 self._spent += elapsed
                 stats.STATS.astroid_builds += 1
                 stats.STATS.astroid_build_seconds += elapsed
+                _freeze_heap()
         return self._module
 
     def _node(self, node: ast.AST) -> Any:
@@ -153,6 +168,7 @@ class AstroidFile(Inference):
             self._spent += elapsed
             stats.STATS.inferences += 1
             stats.STATS.inference_seconds += elapsed
+            _freeze_heap()
         return values or None
 
     # -- questions ------------------------------------------------------------------------

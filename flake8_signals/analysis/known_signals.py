@@ -147,3 +147,11 @@ NAMESPACE_CLASSES = frozenset({
 # Fully qualified names of the classes astroid reports for blinker signals.
 SIGNAL_CLASS_QNAMES = frozenset({"blinker.base.Signal", "blinker.base.NamedSignal"})
 NAMESPACE_CLASS_QNAMES = frozenset({"blinker.base.Namespace", "blinker.base.WeakNamespace"})
+
+# Top-level packages whose signal objects are their own kind, never blinker's (Django's and
+# celery's dispatchers, Qt, PyDispatcher, psygnal), and that never re-export blinker signals:
+# an expression imported from one of them is decided "not a blinker signal" without astroid.
+NON_BLINKER_PACKAGES = frozenset({
+    "django", "celery", "kombu", "scrapy", "pydispatch", "psygnal", "PyQt5", "PyQt6", "PySide2",
+    "PySide6", "qtpy", "gi", "twisted", "tornado", "sqlalchemy", "zope",
+})

@@ -9,9 +9,12 @@ signals defined in other modules of the project.
 from __future__ import annotations
 
 import ast
+import sys
 
-from .known_signals import KNOWN_SIGNALS, NAMESPACE_CLASSES, SIGNAL_FACTORIES
+from .known_signals import KNOWN_SIGNALS, NAMESPACE_CLASSES, NON_BLINKER_PACKAGES, SIGNAL_FACTORIES
 from .scopes import ModuleScopes, Scope
+
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 class SignalResolver:
@@ -32,6 +35,8 @@ class SignalResolver:
             if qualname in KNOWN_SIGNALS:
                 return True
             top = qualname.split(".")[0]
+            if top in NON_BLINKER_PACKAGES or top in _STDLIB:
+                return False  # Django's post_save, celery's task_success, sqlite3, socket, ...
             if top in ("flask", "blinker"):
                 return None if qualname.startswith("flask.ext") else self._library_attribute(qualname)
             return None

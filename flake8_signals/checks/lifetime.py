@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -19,8 +20,12 @@ if TYPE_CHECKING:
 CODES = frozenset({"SIG101", "SIG102", "SIG103", "SIG104"})
 
 
+# `.connect(` / `.connect_via(` / `@sig.connect`, not `connection` or `disconnect`
+_CANDIDATE = re.compile(r"\.connect(?:_via)?\b")
+
+
 def wants(source: str) -> bool:
-    return "connect" in source
+    return _CANDIDATE.search(source) is not None
 
 
 def check(context: FileContext) -> Iterator[Finding]:
