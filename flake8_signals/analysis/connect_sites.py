@@ -15,14 +15,10 @@ _CONNECT_WEAK_INDEX = 2
 _CONNECT_VIA_WEAK_INDEX = 1
 
 
-@dataclass(frozen=True, eq=False)
-class ConnectSite:
-    report_node: ast.AST  # the `.connect(` call, or the decorator expression
-    signal: ast.expr  # the expression `.connect` is called on
-    method: str  # "connect" | "connect_via"
-    receiver: ast.expr | None  # the receiver expression (call form)
-    decorated: ast.FunctionDef | ast.AsyncFunctionDef | None  # the receiver (decorator form)
-    weak: bool | None  # None: cannot be evaluated
+class ReportedAt:
+    """Line and column of a site's ``report_node``, in flake8's convention."""
+
+    report_node: ast.AST
 
     @property
     def line(self) -> int:
@@ -31,6 +27,16 @@ class ConnectSite:
     @property
     def col(self) -> int:
         return self.report_node.col_offset  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, eq=False)
+class ConnectSite(ReportedAt):
+    report_node: ast.AST  # the `.connect(` call, or the decorator expression
+    signal: ast.expr  # the expression `.connect` is called on
+    method: str  # "connect" | "connect_via"
+    receiver: ast.expr | None  # the receiver expression (call form)
+    decorated: ast.FunctionDef | ast.AsyncFunctionDef | None  # the receiver (decorator form)
+    weak: bool | None  # None: cannot be evaluated
 
 
 def find_connect_sites(tree: ast.AST) -> Iterator[ConnectSite]:

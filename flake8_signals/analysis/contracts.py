@@ -23,7 +23,7 @@ import ast
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from .connect_sites import find_connect_sites
+from .connect_sites import ReportedAt, find_connect_sites
 from .known_signals import KNOWN_SIGNALS
 from .scopes import FunctionNode, ModuleScopes, Scope
 
@@ -690,7 +690,7 @@ def _same_expression(a: ast.expr, b: ast.expr) -> bool:
 
 # -- connection sites -------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
-class ReceiverSite:
+class ReceiverSite(ReportedAt):
     """One connection: where to report it, the signal, what gets connected, for which sender."""
 
     report_node: ast.AST
@@ -699,14 +699,6 @@ class ReceiverSite:
     receiver: ast.expr | None  # call forms
     decorated: tuple[ast.FunctionDef | ast.AsyncFunctionDef, int] | None  # (def, decorator index)
     sender: ast.expr | None  # None: any sender
-
-    @property
-    def line(self) -> int:
-        return self.report_node.lineno  # type: ignore[attr-defined]
-
-    @property
-    def col(self) -> int:
-        return self.report_node.col_offset  # type: ignore[attr-defined]
 
 
 def find_receiver_sites(
