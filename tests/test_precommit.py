@@ -165,6 +165,35 @@ def test_staged_file_is_checked_against_an_unchanged_declaration(
     assert findings == [("app/handlers.py", "5", "SIG102")], output
 
 
+def test_staged_typo_is_checked_against_the_names_declared_on_disk(
+    tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    # The names index (SIG201) must read the committed, unchanged declarations from disk, not
+    # from the files pre-commit passes; and pre-commit's stash of unstaged edits must hold.
+    repo, rev = hook_repo
+    config = f"repos:\n  - repo: {repo.as_posix()}\n    rev: {rev}\n    hooks:\n      - id: flake8-signals\n"
+    project = make_project(tmp_path, config)
+    declarations = (
+        'from blinker import Namespace\n\nshop = Namespace()\norder_paid = shop.signal("order-paid")\n'
+    )
+    (project / "app" / "events.py").write_text(declarations)
+    commit_all(project, "declarations")
+    (project / "app" / "handlers.py").write_text(
+        "from app.events import shop\n\n\ndef on_paid(sender, **extra):\n    pass\n\n\n"
+        'shop.signal("order-payed").connect(on_paid)\n'
+    )
+    git(project, "add", "app/handlers.py")
+    # Unstaged: declaring the misspelt name would silence the finding if it were read.
+    (project / "app" / "events.py").write_text(declarations + 'order_payed = shop.signal("order-payed")\n')
+    proc = pre_commit(project, pre_commit_home, all_files=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    findings = re.findall(r"^(\S+?):(\d+):\d+: (\w+) (.*)$", output, re.MULTILINE)
+    located = [(path, line, code) for path, line, code, _ in findings]
+    assert located == [("app/handlers.py", "8", "SIG201")], output
+    assert "did you mean 'order-paid'" in findings[0][3]
+
+
 def test_flake8_hook_with_additional_dependency(
     tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
