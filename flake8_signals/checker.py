@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from . import stats
+from .analysis.connect_sites import ConnectSite, find_connect_sites
 from .analysis.scopes import ModuleScopes, module_name_for, package_root_for
 from .checks import FAMILIES
 from .findings import Finding
@@ -61,6 +62,11 @@ class FileContext:
     @cached_property
     def scopes(self) -> ModuleScopes:
         return ModuleScopes(self.tree, self.module_name, self.is_package)
+
+    @cached_property
+    def connect_sites(self) -> tuple[ConnectSite, ...]:
+        """Every ``.connect`` call and connect decorator: one tree walk shared by the families."""
+        return tuple(find_connect_sites(self.tree))
 
     @cached_property
     def astroid(self):  # an AstroidFile; untyped so that importing this module never imports astroid

@@ -20,10 +20,10 @@ only for the sites whose receiver or send would fail, so the costly astroid answ
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from .connect_sites import ReportedAt, find_connect_sites
+from .connect_sites import ConnectSite, ReportedAt, find_connect_sites
 from .known_signals import KNOWN_SIGNALS
 from .scopes import FunctionNode, ModuleScopes, Scope
 
@@ -702,12 +702,16 @@ class ReceiverSite(ReportedAt):
 
 
 def find_receiver_sites(
-    tree: ast.AST, scopes: ModuleScopes, nodes: _Nodes | None = None
+    tree: ast.AST,
+    scopes: ModuleScopes,
+    nodes: _Nodes | None = None,
+    connect_sites: Sequence[ConnectSite] | None = None,
 ) -> list[ReceiverSite]:
-    """``sig.connect(fn, ...)`` (from :func:`.connect_sites.find_connect_sites`), every connect
-    decorator of a def (stacked ones too), and ``sig.connected_to(fn, ...)``."""
+    """``sig.connect(fn, ...)`` (from :func:`.connect_sites.find_connect_sites`, unless the caller
+    already has them), every connect decorator of a def (stacked ones too), and
+    ``sig.connected_to(fn, ...)``."""
     sites = []
-    for site in find_connect_sites(tree):
+    for site in find_connect_sites(tree) if connect_sites is None else connect_sites:
         if site.receiver is not None:
             call = site.report_node
             assert isinstance(call, ast.Call)
@@ -793,6 +797,7 @@ class ContractAnalysis:
     tree: ast.AST
     is_signal: Callable[[ast.expr, Scope], bool]
     remote: RemoteSends | None = None
+    connect_sites: Sequence[ConnectSite] | None = None  # already found by the caller, if any
     nodes: _Nodes = field(init=False)
     sends: list[SendCall] = field(init=False)
     index: SendIndex = field(init=False)
@@ -805,7 +810,7 @@ class ContractAnalysis:
         self.shapes = ShapeResolver(self.scopes, self.is_signal)
 
     def receiver_sites(self) -> list[ReceiverSite]:
-        return find_receiver_sites(self.tree, self.scopes, self.nodes)
+        return find_receiver_sites(self.tree, self.scopes, self.nodes, self.connect_sites)
 
     def judge(self, site: ReceiverSite) -> ReceiverVerdict | None:
         """The verdict on one connection; None when it is fine or cannot be judged. Whether the

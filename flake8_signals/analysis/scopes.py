@@ -128,8 +128,7 @@ class ModuleScopes:
         """Reads of ``name`` that refer to ``scope``'s binding: (reads in ``scope`` itself,
         whether any nested scope reads it too, i.e. captures it in a closure)."""
         captured = any(
-            name in inner.loads and self.resolve(name, inner) is not None
-            and self.resolve(name, inner)[0] is scope  # type: ignore[index]
+            name in inner.loads and (found := self.resolve(name, inner)) is not None and found[0] is scope
             for inner in scope.descendants()
         )
         return scope.loads.get(name, []), captured

@@ -54,7 +54,9 @@ def check(context: FileContext) -> Iterator[Finding]:
             return True
         return bool(context.astroid.is_signal(expr))
 
-    analysis = ContractAnalysis(context.scopes, context.tree, is_signal, project.sends)
+    analysis = ContractAnalysis(
+        context.scopes, context.tree, is_signal, project.sends, context.connect_sites
+    )
     if any(context.enabled(code) for code in _RECEIVER_CODES):
         for site in analysis.receiver_sites():
             try:

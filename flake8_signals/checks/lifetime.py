@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import stats
-from ..analysis.connect_sites import ConnectSite, find_connect_sites
+from ..analysis.connect_sites import ConnectSite
 from ..analysis.display import short_source
 from ..analysis.lifetime import LifetimeAnalysis, is_test_module
 from ..analysis.signals import SignalResolver
@@ -29,7 +29,7 @@ def wants(source: str) -> bool:
 
 
 def check(context: FileContext) -> Iterator[Finding]:
-    sites = list(find_connect_sites(context.tree))
+    sites = list(context.connect_sites)
     stats.STATS.connect_sites += len(sites)
     if not sites:
         return
