@@ -8,14 +8,13 @@ candidate values, an exception, the file's time budget spent) is "no", which mea
 from __future__ import annotations
 
 import ast
-import contextlib
 import gc
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .. import stats
+from .import_guard import project_search_path
 from .known_signals import NAMESPACE_CLASS_QNAMES, SIGNAL_CLASS_QNAMES
 from .lifetime import Inference
 from .scopes import ModuleScopes
@@ -90,18 +89,6 @@ def _has_class(cls: Any, qnames: frozenset[str]) -> bool:
         return False
 
 
-@contextlib.contextmanager
-def _search_path(roots: Sequence[str]) -> Iterator[None]:
-    """The project's source roots on ``sys.path`` while astroid resolves imports (flake8's console
-    script does not put the current directory there)."""
-    saved = list(sys.path)
-    sys.path[:0] = [root for root in roots if root not in saved]
-    try:
-        yield
-    finally:
-        sys.path[:] = saved
-
-
 class AstroidFile(Inference):
     """One linted file as astroid sees it, built on first question."""
 
@@ -121,7 +108,7 @@ class AstroidFile(Inference):
             started = time.perf_counter()
             try:
                 astroid = _astroid()
-                with _search_path(self.source_roots):
+                with project_search_path(self.source_roots):
                     builder = astroid.builder.AstroidBuilder(astroid.MANAGER)
                     self._module = builder.string_build(self.source, self.module_name, self.filename)
                 for node in self._module.nodes_of_class(
@@ -156,7 +143,7 @@ class AstroidFile(Inference):
         started = time.perf_counter()
         values: list[Any] = []
         try:
-            with _search_path(self.source_roots):
+            with project_search_path(self.source_roots):
                 for value in node.infer():
                     if isinstance(value, UninferableBase) or len(values) >= _MAX_VALUES:
                         return None
