@@ -165,6 +165,7 @@ def flake8_script(python: Path) -> Path:
 
 
 def sig_plugin_loaded(python: Path) -> bool:
-    out = subprocess.run([str(flake8_script(python)), "--version"], capture_output=True, text=True,
-                         cwd=CACHE).stdout
+    out = subprocess.run(
+        [str(flake8_script(python)), "--version"], capture_output=True, text=True, cwd=CACHE
+    ).stdout
     return "flake8-signals" in out

@@ -63,8 +63,13 @@ def main() -> None:
     root = str(Path(args.root).resolve())
     runs = []
     for _ in range(args.repeat + 1):  # the first run warms the OS file cache and is dropped
-        completed = subprocess.run([sys.executable, "-c", _CHILD, root], capture_output=True, text=True,
-                                   check=True, cwd=Path(__file__).resolve().parent.parent)
+        completed = subprocess.run(
+            [sys.executable, "-c", _CHILD, root],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
         runs.append(json.loads(completed.stdout))
     runs = runs[1:]
     first = runs[0]
@@ -73,14 +78,18 @@ def main() -> None:
         return statistics.median(run[key] for run in runs)
 
     print(f"tree: {root}")
-    print(f"files walked: {first['files']:,} ({first['bytes'] / 1e6:.1f} MB); text prefilter: "
-          f"{first['sources']:,} may make or look up a blinker signal, {first['candidates']:,} more "
-          f"mention signal/.send/.connect; parsed: {first['parsed']:,}; lookups by name found: "
-          f"{first['lookups']:,}; complete: {first['complete']}")
+    print(
+        f"files walked: {first['files']:,} ({first['bytes'] / 1e6:.1f} MB); text prefilter: "
+        f"{first['sources']:,} may make or look up a blinker signal, {first['candidates']:,} more "
+        f"mention signal/.send/.connect; parsed: {first['parsed']:,}; lookups by name found: "
+        f"{first['lookups']:,}; complete: {first['complete']}"
+    )
     print(f"walk + read + prefilter only: {median('walk_wall'):.2f} s wall, {median('walk_cpu'):.2f} s CPU")
     fastest = min(r["build_wall"] for r in runs)
-    print(f"index build (walk, parse, extract): {median('build_wall'):.2f} s wall, "
-          f"{median('build_cpu'):.2f} s CPU (median of {len(runs)}, min {fastest:.2f} s)")
+    print(
+        f"index build (walk, parse, extract): {median('build_wall'):.2f} s wall, "
+        f"{median('build_cpu'):.2f} s CPU (median of {len(runs)}, min {fastest:.2f} s)"
+    )
     print(f"peak memory traced during a build: {median('peak_bytes') / 1e6:.1f} MB")
 
 

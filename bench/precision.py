@@ -26,7 +26,9 @@ _LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>SIG\d+)
 def findings_for(python: Path, root: Path, source: str) -> tuple[list[dict], str]:
     completed = subprocess.run(
         [str(flake8_script(python)), "--isolated", "--select=SIG", "-j", "auto", source],
-        cwd=root, capture_output=True, text=True,
+        cwd=root,
+        capture_output=True,
+        text=True,
     )
     if completed.returncode not in (0, 1) or "failed during execution" in completed.stdout:
         raise RuntimeError(
@@ -77,8 +79,12 @@ def main(argv: list[str] | None = None) -> int:
             shown = source_lines(root / finding["path"], finding["line"], args.context)
             if args.markdown:
                 code_line = next((t.strip() for n, t in shown if n == finding["line"]), "")
-                cells = [f"`{finding['path']}:{finding['line']}`", finding["code"], f"`{code_line}`",
-                         finding["message"]]
+                cells = [
+                    f"`{finding['path']}:{finding['line']}`",
+                    finding["code"],
+                    f"`{code_line}`",
+                    finding["message"],
+                ]
                 print(f"| {number} | " + " | ".join(c.replace("|", "\\|") for c in cells) + " | |")
                 continue
             where = f"{finding['path']}:{finding['line']}:{finding['col']}"

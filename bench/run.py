@@ -60,8 +60,7 @@ class Sample:
     stats: dict = field(default_factory=dict)
 
 
-def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None,
-            stats: bool = False) -> Sample:
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None, stats: bool = False) -> Sample:
     """One process tree: wall time, CPU time and peak RSS of its largest process (wait4)."""
     env = dict(env or os.environ)
     stats_file = None
@@ -80,10 +79,12 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None,
     stderr = (CACHE / "last-stderr.txt").read_text(errors="replace")
     stdout = (CACHE / "last-output.txt").read_text(errors="replace")
     if process.returncode not in (0, 1) or "Traceback" in stderr or "failed during execution" in stdout:
-        raise RuntimeError(f"flake8 crashed ({process.returncode}): {' '.join(command)}\n{stdout[-2000:]}"
-                           f"\n{stderr[-3000:]}")
-    sample = Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode,
-                    os.getloadavg()[0])
+        raise RuntimeError(
+            f"flake8 crashed ({process.returncode}): {' '.join(command)}\n{stdout[-2000:]}\n{stderr[-3000:]}"
+        )
+    sample = Sample(
+        wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode, os.getloadavg()[0]
+    )
     if stats_file:
         sample.stats = merge_stats(Path(stats_file))
         os.unlink(stats_file)
@@ -109,23 +110,33 @@ def merge_stats(path: Path) -> dict:
 
 
 def flake8_command(python: Path, select: str, jobs: str, paths: list[str]) -> list[str]:
-    return [str(flake8_script(python)), "--isolated", f"--jobs={jobs}", f"--select={select}",
-            "--exit-zero", *paths]
+    return [
+        str(flake8_script(python)),
+        "--isolated",
+        f"--jobs={jobs}",
+        f"--select={select}",
+        "--exit-zero",
+        *paths,
+    ]
 
 
-def ab_runs(pythons: dict[str, Path], cwd: Path, paths: list[str], jobs: str, reps: int,
-            label: str) -> dict[str, list[Sample]]:
+def ab_runs(
+    pythons: dict[str, Path], cwd: Path, paths: list[str], jobs: str, reps: int, label: str
+) -> dict[str, list[Sample]]:
     """Alternating A/B: base first on even repetitions, plugin first on odd ones."""
     samples: dict[str, list[Sample]] = {"base": [], "plugin": []}
     for rep in range(reps):
         order = ["base", "plugin"] if rep % 2 == 0 else ["plugin", "base"]
         for variant in order:
             select = "F" if variant == "base" else "F,SIG"
-            sample = measure(flake8_command(pythons[variant], select, jobs, paths), cwd,
-                             stats=variant == "plugin")
+            sample = measure(
+                flake8_command(pythons[variant], select, jobs, paths), cwd, stats=variant == "plugin"
+            )
             samples[variant].append(sample)
-            log(f"  {label} -j{jobs} rep {rep + 1}/{reps} {variant:6}: cpu {sample.cpu:6.1f} s  "
-                f"wall {sample.wall:6.1f} s  rss {sample.maxrss_mb:5.0f} MB")
+            log(
+                f"  {label} -j{jobs} rep {rep + 1}/{reps} {variant:6}: cpu {sample.cpu:6.1f} s  "
+                f"wall {sample.wall:6.1f} s  rss {sample.maxrss_mb:5.0f} MB"
+            )
     return samples
 
 
@@ -181,8 +192,9 @@ print(json.dumps({"files": len(times), "total": sum(t for t, _, _ in times), "to
 
 def worst_files(python: Path, cwd: Path, paths: list[str]) -> dict:
     files = [str(p.relative_to(cwd)) for path in paths for p in python_files(cwd / path)]
-    out = subprocess.run([str(python), "-c", PER_FILE, *files], cwd=cwd, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [str(python), "-c", PER_FILE, *files], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout
     return json.loads(out)
 
 
@@ -217,8 +229,14 @@ def render(results: dict) -> str:
     for group, row in results["groups"].items():
         j1, jauto = row["j1"], row.get("jauto")
         verdict = "met" if j1["overhead"] <= BUDGET[group] else "**MISSED**"
-        auto = (f"{jauto['base_wall']:.1f} | {jauto['plugin_wall']:.1f} | "
-                f"{ratio(jauto['base_wall'], jauto['plugin_wall'])}") if jauto else "- | - | -"
+        auto = (
+            (
+                f"{jauto['base_wall']:.1f} | {jauto['plugin_wall']:.1f} | "
+                f"{ratio(jauto['base_wall'], jauto['plugin_wall'])}"
+            )
+            if jauto
+            else "- | - | -"
+        )
         lines.append(
             f"| {row['label']} | {row['files']} | {j1['base_cpu']:.1f} | {j1['plugin_cpu']:.1f} | "
             f"{ratio(j1['base_cpu'], j1['plugin_cpu'])} | "
@@ -245,13 +263,19 @@ def render(results: dict) -> str:
             f"{s.get('max_file_seconds', 0):.2f} s `{s.get('max_file', '')}` |"
         )
     if results.get("worst_files"):
-        lines += ["", "Slowest single files through `check_file` (wall time; one process per corpus, in "
-                  "file order, so the first astroid use also pays astroid's import):", ""]
+        lines += [
+            "",
+            "Slowest single files through `check_file` (wall time; one process per corpus, in "
+            "file order, so the first astroid use also pays astroid's import):",
+            "",
+        ]
         for group, worst in results["worst_files"].items():
             shown = ", ".join(f"`{path}` {seconds * 1000:.0f} ms" for seconds, path, _n in worst["top"][:4])
             label = results["groups"][group]["label"] if group in results["groups"] else group
-            lines.append(f"- {label}: {worst['files']} files, {worst['total']:.1f} s in all "
-                         f"(`ast.parse` included); {shown}")
+            lines.append(
+                f"- {label}: {worst['files']} files, {worst['total']:.1f} s in all "
+                f"(`ast.parse` included); {shown}"
+            )
     if results.get("scaling"):
         sc = results["scaling"]
         lines += [
@@ -262,19 +286,25 @@ def render(results: dict) -> str:
             "|---:|---:|---:|---:|---:|",
         ]
         for point in sc["points"]:
-            lines.append(f"| {point['copies']}x | {point['files']} | {point['base_cpu']:.1f} | "
-                         f"{point['plugin_cpu']:.1f} | {point['sig_seconds']:.2f} |")
-        lines.append(f"\nFitted exponent (log-log slope, time vs copies): flake8 alone "
-                     f"{sc['slope_base']:.2f}, with SIG {sc['slope_plugin']:.2f}, SIG's own time "
-                     f"{sc['slope_sig']:.2f}.")
+            lines.append(
+                f"| {point['copies']}x | {point['files']} | {point['base_cpu']:.1f} | "
+                f"{point['plugin_cpu']:.1f} | {point['sig_seconds']:.2f} |"
+            )
+        lines.append(
+            f"\nFitted exponent (log-log slope, time vs copies): flake8 alone "
+            f"{sc['slope_base']:.2f}, with SIG {sc['slope_plugin']:.2f}, SIG's own time "
+            f"{sc['slope_sig']:.2f}."
+        )
     return "\n".join(lines)
 
 
 def _load_note(loads: list[float]) -> str:
     if not loads:
         return ""
-    return (f"Machine load (1-min load average at the end of each run) {min(loads):.1f}-{max(loads):.1f}, "
-            f"median {statistics.median(loads):.1f}: CPU times hold up under load, wall times do not. ")
+    return (
+        f"Machine load (1-min load average at the end of each run) {min(loads):.1f}-{max(loads):.1f}, "
+        f"median {statistics.median(loads):.1f}: CPU times hold up under load, wall times do not. "
+    )
 
 
 def write_readme(markdown: str) -> None:
@@ -300,10 +330,15 @@ def machine() -> str:
 
 def commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BENCH, capture_output=True,
-                             text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "flake8_signals"], cwd=BENCH.parent,
-                               capture_output=True, text=True).stdout.strip()
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=BENCH, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "flake8_signals"],
+            cwd=BENCH.parent,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         return out + ("+dirty" if dirty else "")
     except OSError:
         return "?"
@@ -312,8 +347,20 @@ def commit() -> str:
 def profile(pythons: dict[str, Path], group: str) -> None:
     cwd, paths, count = group_paths(group)
     out = CACHE / f"profile-{group}.prof"
-    command = [str(pythons["plugin"]), "-m", "cProfile", "-o", str(out), "-m", "flake8", "--isolated",
-               "-j1", "--select=F,SIG", "--exit-zero", *paths]
+    command = [
+        str(pythons["plugin"]),
+        "-m",
+        "cProfile",
+        "-o",
+        str(out),
+        "-m",
+        "flake8",
+        "--isolated",
+        "-j1",
+        "--select=F,SIG",
+        "--exit-zero",
+        *paths,
+    ]
     log(f"profiling {group} ({count} files) -> {out}")
     subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, check=True)
     code = (
@@ -332,8 +379,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--groups", default="django,signals", help="comma list of: django, signals")
     parser.add_argument("--no-scaling", action="store_true")
     parser.add_argument("--no-jobs-auto", action="store_true")
-    parser.add_argument("--scaling-corpus", default="Flask,celery",
-                        help="projects copied 1x/2x/4x for the scaling fit (default Flask,celery)")
+    parser.add_argument(
+        "--scaling-corpus",
+        default="Flask,celery",
+        help="projects copied 1x/2x/4x for the scaling fit (default Flask,celery)",
+    )
     parser.add_argument("--write-readme", action="store_true", help="put the tables into bench/README.md")
     parser.add_argument("--refresh-venvs", action="store_true")
     parser.add_argument("--profile", metavar="GROUP", help="cProfile one -j1 run with the plugin, then stop")
@@ -382,14 +432,20 @@ def main(argv: list[str] | None = None) -> int:
         log(f"{label}: {count} files")
         j1 = ab_runs(pythons, cwd, paths, "1", reps, group)
         load_averages += [s.load for v in j1.values() for s in v]
-        results["groups"][group] = {"label": label, "files": count, "j1": {
-            "base_cpu": median(j1["base"], "cpu"), "plugin_cpu": median(j1["plugin"], "cpu"),
-            "base_wall": median(j1["base"], "wall"), "plugin_wall": median(j1["plugin"], "wall"),
-            "base_rss": max(s.maxrss_mb for s in j1["base"]),
-            "plugin_rss": max(s.maxrss_mb for s in j1["plugin"]),
-            "stats": median_stats(j1["plugin"]),
-            "samples": {k: [asdict(s) for s in v] for k, v in j1.items()},
-        }}
+        results["groups"][group] = {
+            "label": label,
+            "files": count,
+            "j1": {
+                "base_cpu": median(j1["base"], "cpu"),
+                "plugin_cpu": median(j1["plugin"], "cpu"),
+                "base_wall": median(j1["base"], "wall"),
+                "plugin_wall": median(j1["plugin"], "wall"),
+                "base_rss": max(s.maxrss_mb for s in j1["base"]),
+                "plugin_rss": max(s.maxrss_mb for s in j1["plugin"]),
+                "stats": median_stats(j1["plugin"]),
+                "samples": {k: [asdict(s) for s in v] for k, v in j1.items()},
+            },
+        }
         j1_row = results["groups"][group]["j1"]
         j1_row["overhead"] = j1_row["plugin_cpu"] / j1_row["base_cpu"] - 1
         save(f"{group} -j1")
@@ -410,13 +466,19 @@ def main(argv: list[str] | None = None) -> int:
             count = sum(len(python_files(root / path)) for path in paths)
             samples = ab_runs(pythons, root, paths, "1", reps, f"scale x{copies}")
             load_averages += [s.load for v in samples.values() for s in v]
-            points.append({
-                "copies": copies, "files": count,
-                "base_cpu": median(samples["base"], "cpu"), "plugin_cpu": median(samples["plugin"], "cpu"),
-                "sig_seconds": median_stats(samples["plugin"]).get("check_seconds", 0.0),
-            })
+            points.append(
+                {
+                    "copies": copies,
+                    "files": count,
+                    "base_cpu": median(samples["base"], "cpu"),
+                    "plugin_cpu": median(samples["plugin"], "cpu"),
+                    "sig_seconds": median_stats(samples["plugin"]).get("check_seconds", 0.0),
+                }
+            )
         results["scaling"] = {
-            "label": " + ".join(p.label for p in projects), "reps": reps, "points": points,
+            "label": " + ".join(p.label for p in projects),
+            "reps": reps,
+            "points": points,
             "slope_base": loglog_slope([(p["copies"], p["base_cpu"]) for p in points]),
             "slope_plugin": loglog_slope([(p["copies"], p["plugin_cpu"]) for p in points]),
             "slope_sig": loglog_slope([(p["copies"], max(p["sig_seconds"], 1e-6)) for p in points]),
@@ -429,8 +491,10 @@ def main(argv: list[str] | None = None) -> int:
             auto = ab_runs(pythons, cwd, paths, "auto", reps, group)
             load_averages += [s.load for v in auto.values() for s in v]
             results["groups"][group]["jauto"] = {
-                "base_wall": median(auto["base"], "wall"), "plugin_wall": median(auto["plugin"], "wall"),
-                "base_cpu": median(auto["base"], "cpu"), "plugin_cpu": median(auto["plugin"], "cpu"),
+                "base_wall": median(auto["base"], "wall"),
+                "plugin_wall": median(auto["plugin"], "wall"),
+                "base_cpu": median(auto["base"], "cpu"),
+                "plugin_cpu": median(auto["plugin"], "cpu"),
                 "stats": median_stats(auto["plugin"]),
             }
             save(f"{group} -j auto")

@@ -82,10 +82,7 @@ def check_module(tree: ast.Module, source: str, filename: str, config: CheckConf
     """Every finding of the enabled rules, sorted. Never raises: a family that fails is silent."""
     started = time.perf_counter()
     stats.STATS.files += 1
-    families = [
-        family for family in FAMILIES
-        if family.CODES & config.enabled and family.wants(source)
-    ]
+    families = [family for family in FAMILIES if family.CODES & config.enabled and family.wants(source)]
     if not families:
         stats.STATS.files_prefiltered += 1
         return []

@@ -101,7 +101,8 @@ def _with_table(readme: str, table: str) -> str:
 
 def drifted(root: Path) -> list[Path]:
     stale = [
-        path for path, text in expected_files(root).items()
+        path
+        for path, text in expected_files(root).items()
         if not path.exists() or path.read_text(encoding="utf-8") != text
     ]
     generated = set(expected_files(root))

@@ -68,10 +68,16 @@ def connect(self, receiver, sender=blinker.base.ANY, weak=True):
     line = _fixture_line()
     if line is not None:
         _keep.append(receiver)
-        connections.append({
-            "line": line, "receiver": _name(receiver), "signal": self, "object": receiver,
-            "calls": 0, "errors": [],
-        })
+        connections.append(
+            {
+                "line": line,
+                "receiver": _name(receiver),
+                "signal": self,
+                "object": receiver,
+                "calls": 0,
+                "errors": [],
+            }
+        )
     return original_connect(self, receiver, sender, weak)
 
 

@@ -63,8 +63,15 @@ def signal(self, name, doc=None):
     result = original_signal(self, name, doc)
     site = _site()
     if site is not None:
-        lookups.append({"file": site[0], "line": site[1], "name": name,
-                        "default": self is blinker.base.default_namespace, "signal": _number(result)})
+        lookups.append(
+            {
+                "file": site[0],
+                "line": site[1],
+                "name": name,
+                "default": self is blinker.base.default_namespace,
+                "signal": _number(result),
+            }
+        )
     return result
 
 
@@ -81,8 +88,15 @@ def __getitem__(self, name):
         return result  # ns.signal(name) reads self[name]: recorded as that lookup
     site = _site()
     if site is not None:
-        lookups.append({"file": site[0], "line": site[1], "name": name,
-                        "default": self is blinker.base.default_namespace, "signal": _number(result)})
+        lookups.append(
+            {
+                "file": site[0],
+                "line": site[1],
+                "name": name,
+                "default": self is blinker.base.default_namespace,
+                "signal": _number(result),
+            }
+        )
     return result
 
 

@@ -56,11 +56,16 @@ def _reference(receiver):
 def connect(self, receiver, sender=blinker.base.ANY, weak=True):
     line = _site_line()
     if line is not None:
-        records.append({
-            "line": line, "weak": bool(weak), "ref": _reference(receiver), "disconnected": False,
-            "receiver": getattr(receiver, "__qualname__", type(receiver).__name__),
-            "id": id(receiver),
-        })
+        records.append(
+            {
+                "line": line,
+                "weak": bool(weak),
+                "ref": _reference(receiver),
+                "disconnected": False,
+                "receiver": getattr(receiver, "__qualname__", type(receiver).__name__),
+                "id": id(receiver),
+            }
+        )
     return original_connect(self, receiver, sender, weak)
 
 

@@ -52,7 +52,10 @@ def run_probe(path: Path) -> list[dict]:
     """Execute a fixture with real blinker in a fresh interpreter; one record per connect() call."""
     completed = subprocess.run(
         [sys.executable, str(Path(__file__).parent / "runtime_probe.py"), str(path)],
-        capture_output=True, text=True, timeout=120, cwd=path.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=path.parent,
     )
     if completed.returncode != 0:
         raise AssertionError(f"probe failed for {path.name}:\n{completed.stderr}")

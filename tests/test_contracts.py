@@ -365,12 +365,16 @@ def _project(tmp_path, handlers: str):
         "from shop.signals import order_paid\n\n\ndef pay(order):\n    order_paid.send(order, amount=3)\n"
     )
     (package / "handlers.py").write_text(textwrap.dedent(handlers))
-    return [(f.line, f.code, f.message)
-            for f in check_file(package / "handlers.py", select=["SIG3"], source_roots=[str(tmp_path)])]
+    return [
+        (f.line, f.code, f.message)
+        for f in check_file(package / "handlers.py", select=["SIG3"], source_roots=[str(tmp_path)])
+    ]
 
 
 def test_sends_in_other_modules_count(tmp_path):
-    result = _project(tmp_path, """\
+    result = _project(
+        tmp_path,
+        """\
         from shop.signals import order_paid
 
 
@@ -387,18 +391,25 @@ def test_sends_in_other_modules_count(tmp_path):
         @order_paid.connect
         def fine(sender, amount):
             pass
-    """)
+    """,
+    )
     assert [(line, code) for line, code, _ in result] == [(4, "SIG302"), (9, "SIG303")]
     assert "by send() at " in result[0][2] and "orders.py:5 (" in result[0][2]
     assert "orders.py:5: send() raises RuntimeError" in result[1][2]
 
 
 def test_other_modules_sends_do_not_count_for_a_sender_specific_connection(tmp_path):
-    assert _project(tmp_path, """\
+    assert (
+        _project(
+            tmp_path,
+            """\
         from shop.signals import order_paid
 
 
         @order_paid.connect_via("web")
         def receipt(sender):
             pass
-    """) == []
+    """,
+        )
+        == []
+    )

@@ -37,7 +37,10 @@ RAISES = {"SIG301": "TypeError", "SIG302": "TypeError", "SIG303": "RuntimeError"
 def run_contracts_probe(path: Path) -> dict:
     completed = subprocess.run(
         [sys.executable, str(PROBE), str(path)],
-        capture_output=True, text=True, timeout=120, cwd=path.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=path.parent,
     )
     if completed.returncode != 0:
         raise AssertionError(f"probe failed for {path.name}:\n{completed.stderr}")

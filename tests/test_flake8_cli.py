@@ -75,10 +75,13 @@ def test_multi_module_project(tmp_path, jobs):
     project = tmp_path / "proj"
     shutil.copytree(FIXTURES / "projects", project)
     result = flake8("-j", jobs, "--select", "SIG", "shop/", cwd=project)
-    got = sorted((line.split(":")[0], int(line.split(":")[1]), line.split(": ")[1].split()[0])
-                 for line in result.stdout.splitlines())
-    expected = sorted(("shop/handlers.py", line, code)
-                      for line, code in expected_findings(project / "shop" / "handlers.py"))
+    got = sorted(
+        (line.split(":")[0], int(line.split(":")[1]), line.split(": ")[1].split()[0])
+        for line in result.stdout.splitlines()
+    )
+    expected = sorted(
+        ("shop/handlers.py", line, code) for line, code in expected_findings(project / "shop" / "handlers.py")
+    )
     assert got == expected
     assert result.stderr == ""
 

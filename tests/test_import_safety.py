@@ -47,10 +47,21 @@ def _build_extension(compiler: str, app: Path, name: str) -> None:
     source.write_text(_EXTENSION_SOURCE, encoding="utf-8")
     suffix = sysconfig.get_config_var("EXT_SUFFIX")
     subprocess.run(
-        [compiler, "-shared", "-fPIC", f"-I{sysconfig.get_paths()['include']}",
-         f'-DMODNAME="{name}"', f"-DINITFUNC=PyInit_{name}", f'-DMARKER="{_marker(app, name)}"',
-         str(source), "-o", str(app / f"{name}{suffix}")],
-        check=True, capture_output=True, timeout=120,
+        [
+            compiler,
+            "-shared",
+            "-fPIC",
+            f"-I{sysconfig.get_paths()['include']}",
+            f'-DMODNAME="{name}"',
+            f"-DINITFUNC=PyInit_{name}",
+            f'-DMARKER="{_marker(app, name)}"',
+            str(source),
+            "-o",
+            str(app / f"{name}{suffix}"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
 
 
@@ -69,14 +80,17 @@ def trapped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (app / "gi" / "__init__.py").write_text(
         f"open({str(_marker(app, 'gi'))!r}, 'w').write('executed')\n", encoding="utf-8"
     )
-    (app / "gi_signals.py").write_text("import gi.repository.Gtk as Gtk\nchanged = Gtk.make()\n",
-                                       encoding="utf-8")
+    (app / "gi_signals.py").write_text(
+        "import gi.repository.Gtk as Gtk\nchanged = Gtk.make()\n", encoding="utf-8"
+    )
     uses = []
     for name in traps:
         if name != "gi":
-            (app / f"{name}_signals.py").write_text(f"import {name}\nchanged = {name}.make()\n",
-                                                    encoding="utf-8")
-        uses.append(textwrap.dedent(f"""
+            (app / f"{name}_signals.py").write_text(
+                f"import {name}\nchanged = {name}.make()\n", encoding="utf-8"
+            )
+        uses.append(
+            textwrap.dedent(f"""
             from {name}_signals import changed as {name}_changed
 
 
@@ -84,7 +98,8 @@ def trapped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 def on_change(sender):
                     pass
                 {name}_changed.connect(on_change)
-        """))
+        """)
+        )
     (app / "use.py").write_text("".join(uses), encoding="utf-8")
     return app
 
@@ -116,8 +131,13 @@ def test_the_traps_are_real_astroid_alone_runs_them(trapped_project: Path):
             except astroid.InferenceError:
                 pass
     """)
-    subprocess.run([sys.executable, "-c", script, str(trapped_project), *_traps(trapped_project)],
-                   cwd=trapped_project.parent, capture_output=True, timeout=120, check=True)
+    subprocess.run(
+        [sys.executable, "-c", script, str(trapped_project), *_traps(trapped_project)],
+        cwd=trapped_project.parent,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
     assert _executed(trapped_project) == _traps(trapped_project)
     _clear_markers(trapped_project)
 
@@ -136,7 +156,10 @@ def test_flake8_never_runs_project_code(trapped_project: Path, cwd: str):
     target = "use.py" if cwd == "app" else "app/use.py"
     result = subprocess.run(
         [*_flake8_script(), "--isolated", "--select", "SIG", target],
-        cwd=where, capture_output=True, text=True, timeout=300,
+        cwd=where,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "FLAKE8_SIGNALS_DEBUG": "1"},
     )
     assert _executed(trapped_project) == []
@@ -154,8 +177,14 @@ def test_project_roots_do_not_shadow_the_stdlib(tmp_path: Path):
         with project_search_path([sys.argv[1]]):
             print(astroid.MANAGER.ast_from_module_name("json").file)
     """)
-    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=tmp_path.parent,
-                            capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        cwd=tmp_path.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     found = Path(result.stdout.strip())
     assert found.name == "__init__.py" and found.parent.name == "json"
     assert tmp_path not in found.parents

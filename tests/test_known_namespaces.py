@@ -40,9 +40,12 @@ def _source_entries(namespace: KnownNamespace) -> list[tuple[str, str]]:
         if target.id == variable and ast.unparse(func) in _NAMESPACE_CLASSES:
             made_here = True
         elif (
-            isinstance(func, ast.Attribute) and func.attr == "signal"
-            and isinstance(func.value, ast.Name) and func.value.id == variable
-            and value.args and isinstance(value.args[0], ast.Constant)
+            isinstance(func, ast.Attribute)
+            and func.attr == "signal"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == variable
+            and value.args
+            and isinstance(value.args[0], ast.Constant)
         ):
             entries.append((target.id, value.args[0].value))
     assert made_here, f"{namespace.path} is no longer made with Namespace() in {spec.origin}"

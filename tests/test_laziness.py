@@ -17,8 +17,14 @@ _PROBE = textwrap.dedent("""
 
 
 def _lint_and_report_astroid(path, cwd=ROOT) -> tuple[int, bool]:
-    result = subprocess.run([sys.executable, "-c", _PROBE, str(path)], cwd=cwd,
-                            capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(path)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     count, imported = result.stdout.split()
     return int(count), imported == "True"
 
@@ -58,8 +64,13 @@ def test_linting_never_executes_project_code(tmp_path):
         "    changed.connect(on_change)\n",
         encoding="utf-8",
     )
-    result = subprocess.run([sys.executable, "-m", "flake8", "--select", "SIG", "trap/use.py"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "SIG", "trap/use.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert not marker.exists()
     assert "imported!" not in result.stdout + result.stderr
     # astroid sees `changed = Signal()` after the raise; that is still only source to it

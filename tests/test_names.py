@@ -47,27 +47,44 @@ TRAPS = [
     ("sig201_default_left_alone.py", 'signal(f"parcel-{kind}").send("depot")', "pass", "SIG201"),
     ("sig201_default_left_alone.py", 'registry.append(signal("bag-scanned-twice"))', "pass", "SIG291"),
     ("sig201_default_left_alone.py", 'signal("sensor-2-tripped")', 'signal("sensor-1-trippd")', "SIG201"),
-    ("sig201_namespace_left_alone.py", 'catalog_signals.signal(f"archive-{kind}").send("shop")', "pass",
-     "SIG201"),
+    (
+        "sig201_namespace_left_alone.py",
+        'catalog_signals.signal(f"archive-{kind}").send("shop")',
+        "pass",
+        "SIG201",
+    ),
     ("sig201_namespace_left_alone.py", "register_plugin_signals(plugin_signals)\n", "\n", "SIG201"),
-    ("sig201_namespace_left_alone.py", '    catalog_signals.signal("price-changed").send("shop")', "    pass",
-     "SIG201"),
-    ("sig201_namespace_left_alone.py", '    restocked = catalog_signals.signal("product-restocked")',
-     "    pass", "SIG201"),
+    (
+        "sig201_namespace_left_alone.py",
+        '    catalog_signals.signal("price-changed").send("shop")',
+        "    pass",
+        "SIG201",
+    ),
+    (
+        "sig201_namespace_left_alone.py",
+        '    restocked = catalog_signals.signal("product-restocked")',
+        "    pass",
+        "SIG201",
+    ),
     ("sig201_namespace_left_alone.py", 'catalog_signals.signal("product-renamed")  #', "#", "SIG201"),
-    ("sig201_namespace_left_alone.py", "scratch_signals = Namespace()",
-     'scratch_signals = Namespace()\nscratch_declared = scratch_signals.signal("declared")', "SIG201"),
+    (
+        "sig201_namespace_left_alone.py",
+        "scratch_signals = Namespace()",
+        'scratch_signals = Namespace()\nscratch_declared = scratch_signals.signal("declared")',
+        "SIG201",
+    ),
     ("sig202_left_alone.py", '    blinker.signal("request-tearing-down").send(app)', "    pass", "SIG202"),
     ("sig202_left_alone.py", 'blinker.signal(f"appcontext-{stage}ped").send("app")', "pass", "SIG202"),
     ("sig291_left_alone.py", 'flask.request_started.connect(signal("kiosk-opened").send)', "pass", "SIG291"),
     ("sig291_left_alone.py", '    signal(f"kiosk-re{stage}").send("kiosk")', "    pass", "SIG291"),
-    ("sig291_left_alone.py", "    registry.append(signal(\"kiosk-jammed\"))", "    pass", "SIG291"),
+    ("sig291_left_alone.py", '    registry.append(signal("kiosk-jammed"))', "    pass", "SIG291"),
     ("sig203_left_alone.py", 'signal("step-2-done")', 'signal("step-1-donne")', "SIG203"),
 ]
 
 
-@pytest.mark.parametrize(("fixture", "trap", "replacement", "code"), TRAPS,
-                         ids=[f"{t[0]}:{t[3]}:{t[1][:30]}" for t in TRAPS])
+@pytest.mark.parametrize(
+    ("fixture", "trap", "replacement", "code"), TRAPS, ids=[f"{t[0]}:{t[3]}:{t[1][:30]}" for t in TRAPS]
+)
 def test_left_alone_because_of_the_trap(fixture, trap, replacement, code):
     path = NAMES / fixture
     source = path.read_text(encoding="utf-8")
@@ -120,8 +137,13 @@ EXPECTED_LINES = [
 
 
 def flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flake8", "--isolated", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -139,8 +161,10 @@ def test_flake8_cli_with_two_jobs_gives_exactly_the_expected_lines(project):
     result = flake8("-j", "2", "--select", "SIG", "accounts_app/", cwd=project)
     assert sorted(result.stdout.splitlines()) == EXPECTED_LINES
     assert result.returncode == 1 and result.stderr == ""
-    shown = sorted((line.split(":")[0], int(line.split(":")[1]), line.split(": ")[1].split()[0])
-                   for line in EXPECTED_LINES)
+    shown = sorted(
+        (line.split(":")[0], int(line.split(":")[1]), line.split(": ")[1].split()[0])
+        for line in EXPECTED_LINES
+    )
     assert shown == _project_markers(project)  # the text above is what the markers say
 
 
@@ -181,35 +205,55 @@ def test_an_unrelated_project_root_sees_nothing(tmp_path):
 
 
 # -- similarity ---------------------------------------------------------------------------------
-@pytest.mark.parametrize(("a", "b"), [
-    ("user-created", "user-crated"), ("user-created", "user_created"), ("UserCreated", "user-created"),
-    ("action_succeeded", "action_succeed"), ("template-block-rendered", "template-bock-rendered"),
-    ("shipment-returned", "shipment-retruned"), ("usercreated", "user-created"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("user-created", "user-crated"),
+        ("user-created", "user_created"),
+        ("UserCreated", "user-created"),
+        ("action_succeeded", "action_succeed"),
+        ("template-block-rendered", "template-bock-rendered"),
+        ("shipment-returned", "shipment-retruned"),
+        ("usercreated", "user-created"),
+    ],
+)
 def test_near_misses(a, b):
     assert names_near_miss(a, b) and names_near_miss(b, a)
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("user-created", "user-deleted"), ("post-init", "post-edit"), ("pre_save", "post_save"),
-    ("logged-in", "logged-out"), ("step-1", "step-2"), ("user-login", "user-logout"),
-    ("created", "user-created"), ("x", "y"), ("", "x"), ("same", "same"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("user-created", "user-deleted"),
+        ("post-init", "post-edit"),
+        ("pre_save", "post_save"),
+        ("logged-in", "logged-out"),
+        ("step-1", "step-2"),
+        ("user-login", "user-logout"),
+        ("created", "user-created"),
+        ("x", "y"),
+        ("", "x"),
+        ("same", "same"),
+    ],
+)
 def test_not_near_misses(a, b):
     assert not names_near_miss(a, b)
 
 
-@pytest.mark.parametrize(("variable", "name", "expected"), [
-    ("template_block_rendered", "template-bock-rendered", ("block", "bock")),
-    ("action_succeeded", "action_succeed", ("succeeded", "succeed")),
-    ("user_logged_in", "logged-in", None),
-    ("initialized", "pelican_initialized", None),
-    ("change_email_confirmed", "change-email", None),
-    ("reset_password_instructions_sent", "password-reset-instructions-sent", None),
-    ("on_save", "saved", None),
-    ("created", "deleted", None),
-    ("SIGNAL_USER_CREATED", "user-created", None),
-])
+@pytest.mark.parametrize(
+    ("variable", "name", "expected"),
+    [
+        ("template_block_rendered", "template-bock-rendered", ("block", "bock")),
+        ("action_succeeded", "action_succeed", ("succeeded", "succeed")),
+        ("user_logged_in", "logged-in", None),
+        ("initialized", "pelican_initialized", None),
+        ("change_email_confirmed", "change-email", None),
+        ("reset_password_instructions_sent", "password-reset-instructions-sent", None),
+        ("on_save", "saved", None),
+        ("created", "deleted", None),
+        ("SIGNAL_USER_CREATED", "user-created", None),
+    ],
+)
 def test_declaration_mismatch(variable, name, expected):
     assert declaration_mismatch(variable, name) == expected
 

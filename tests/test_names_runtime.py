@@ -30,7 +30,10 @@ LOST = {"SIG201", "SIG202", "SIG291"}
 def run_probe(directory: Path, *modules: str) -> dict:
     completed = subprocess.run(
         [sys.executable, str(PROBE), str(directory), *modules],
-        capture_output=True, text=True, timeout=120, cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=directory,
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
@@ -72,9 +75,15 @@ def assert_runtime_truth(directory: Path, files: list[str], modules: list[str]) 
             assert connect["fired"] > 0, f"{where}: left alone, yet its receiver never ran"
 
 
-@pytest.mark.parametrize("fixture", [
-    "sig201_namespace_flagged", "sig201_default_flagged", "sig202_flagged", "sig291_flagged",
-])
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "sig201_namespace_flagged",
+        "sig201_default_flagged",
+        "sig202_flagged",
+        "sig291_flagged",
+    ],
+)
 def test_flagged_fixture_lookups_are_lost_at_run_time(fixture):
     assert_runtime_truth(NAMES, [f"{fixture}.py"], [fixture])
 
@@ -86,8 +95,9 @@ def test_flagged_subscript_raises_key_error():
 
 def test_project_lookups_across_modules_are_lost_at_run_time():
     files = ["accounts_app/handlers.py", "accounts_app/services.py", "accounts_app/extra_signals.py"]
-    assert_runtime_truth(PROJECTS, files, ["accounts_app.handlers", "accounts_app.services",
-                                           "accounts_app.extra_signals"])
+    assert_runtime_truth(
+        PROJECTS, files, ["accounts_app.handlers", "accounts_app.services", "accounts_app.extra_signals"]
+    )
 
 
 def test_flask_request_does_not_reach_default_namespace_receivers():

@@ -30,7 +30,10 @@ def context_for(path: Path, roots: list[Path]) -> FileContext:
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
     write(tmp_path, "shopkit/__init__.py", "from .signals import order_placed as order_placed\n")
-    write(tmp_path, "shopkit/signals.py", """\
+    write(
+        tmp_path,
+        "shopkit/signals.py",
+        """\
         from blinker import Namespace, Signal, signal
 
         shop_signals = Namespace()
@@ -41,8 +44,12 @@ def shop(tmp_path: Path) -> Path:
 
         class Hooks:
             refunded = shop_signals.signal("order-refunded")
-    """)
-    write(tmp_path, "shopkit/orders.py", """\
+    """,
+    )
+    write(
+        tmp_path,
+        "shopkit/orders.py",
+        """\
         import flask
 
         from shopkit import order_placed
@@ -61,8 +68,12 @@ def shop(tmp_path: Path) -> Path:
 
 
         flask.request_finished.connect(audit.send)
-    """)
-    write(tmp_path, "shopkit/receivers.py", """\
+    """,
+    )
+    write(
+        tmp_path,
+        "shopkit/receivers.py",
+        """\
         from shopkit.signals import order_placed, shop_signals
 
 
@@ -72,7 +83,8 @@ def shop(tmp_path: Path) -> Path:
 
         order_placed.connect(on_placed)
         shop_signals.signal("order-placed").connect(on_placed)
-    """)
+    """,
+    )
     return tmp_path
 
 
@@ -141,7 +153,10 @@ def test_only_signal_code_is_parsed(tmp_path):
 
 
 def test_file_cap_makes_the_index_incomplete_and_project_rules_silent(tmp_path, monkeypatch):
-    write(tmp_path, "signals_mod.py", """\
+    write(
+        tmp_path,
+        "signals_mod.py",
+        """\
         from blinker import Namespace
         bus = Namespace()
         user_created = bus.signal("user-created")
@@ -154,7 +169,8 @@ def test_file_cap_makes_the_index_incomplete_and_project_rules_silent(tmp_path, 
 
         def install():
             bus.signal("user-crated").connect(on)
-    """)
+    """,
+    )
     for number in range(3):
         write(tmp_path, f"filler_{number}.py", "x = 1\n")
     assert not project_index.build_index([str(tmp_path)], max_files=2).complete
@@ -176,8 +192,9 @@ def test_built_once_per_process_per_roots(shop, monkeypatch):
     project_index.clear_cache()
     scans = []
     original = project_index._scan_root
-    monkeypatch.setattr(project_index, "_scan_root",
-                        lambda root, cap: scans.append(root) or original(root, cap))
+    monkeypatch.setattr(
+        project_index, "_scan_root", lambda root, cap: scans.append(root) or original(root, cap)
+    )
     try:
         for name in ("orders.py", "receivers.py", "signals.py"):
             project_index.index_for(context_for(shop / "shopkit" / name, [shop]))
@@ -194,7 +211,10 @@ def test_normalized_roots(tmp_path):
 
 
 def test_odd_code_does_not_break_the_index(tmp_path):
-    write(tmp_path, "odd.py", """\
+    write(
+        tmp_path,
+        "odd.py",
+        """\
         import blinker
         x = x
         y = blinker.signal(*names)
@@ -206,7 +226,8 @@ def test_odd_code_does_not_break_the_index(tmp_path):
 
         class C(C):
             s = C.s
-    """)
+    """,
+    )
     write(tmp_path, "broken.py", "from blinker import signal\ndef (:\n")
     (tmp_path / "latin.py").write_bytes(
         "# -*- coding: latin-1 -*-\nfrom blinker import signal\ns = signal('caf\xe9')\n".encode("latin-1")

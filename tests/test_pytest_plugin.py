@@ -77,8 +77,10 @@ class Pytester:
         # plugin already; pytest then warns that it cannot assert-rewrite it. That warning is about
         # this harness, not the plugin, and would skew the warning counts asserted below.
         return self.pytester.runpytest(
-            "-p", "flake8_signals.pytest_plugin",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            "-p",
+            "flake8_signals.pytest_plugin",
+            "-W",
+            "ignore::pytest.PytestAssertRewriteWarning",
             *args,
         )
 

@@ -496,7 +496,8 @@ def test_fuzz_grammar_prefix_changes_nothing_after_it(file_check, prefix):
     alone = file_check(_TEMPLATE)
     assert [text[:6] for _l, _c, text in alone] == ["SIG102", "SIG101"]
     marker_line = next(
-        node.lineno for node in ast.parse(source).body
+        node.lineno
+        for node in ast.parse(source).body
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "_fz_sig_q7"
     )
     offset = marker_line - 3
@@ -568,31 +569,105 @@ def make_handler():
 
 """
 _SIGNALS = [
-    "sig", "named", "plain", "request_started", "flask.signals.template_rendered", "ns.signal('y')",
-    "signal('z')", "blinker.signal('w')", "self.changed", "unknown", "app.sig", "(sig or plain)",
-    "sigs[0]", "Signal()", "get_signal()", "blinker.base.Signal()",
+    "sig",
+    "named",
+    "plain",
+    "request_started",
+    "flask.signals.template_rendered",
+    "ns.signal('y')",
+    "signal('z')",
+    "blinker.signal('w')",
+    "self.changed",
+    "unknown",
+    "app.sig",
+    "(sig or plain)",
+    "sigs[0]",
+    "Signal()",
+    "get_signal()",
+    "blinker.base.Signal()",
 ]
 _RECEIVERS = [
-    "handler", "h", "lambda sender, **kw: None", "lambda: h", "partial(handler, 1)",
-    "functools.partial(h)", "Handler()", "Registered()", "Handler().on_event", "Handler(h).on_event",
-    "obj.on_event", "obj", "self.on_event", "make_handler()", "make_handler", "lst.append",
-    "handlers[0]", "h.__call__", "print", "Local()", "Local().m", "(yield)", "await coro()",
-    "h if h else handler", "[h][0]", "*args", "x := h",
+    "handler",
+    "h",
+    "lambda sender, **kw: None",
+    "lambda: h",
+    "partial(handler, 1)",
+    "functools.partial(h)",
+    "Handler()",
+    "Registered()",
+    "Handler().on_event",
+    "Handler(h).on_event",
+    "obj.on_event",
+    "obj",
+    "self.on_event",
+    "make_handler()",
+    "make_handler",
+    "lst.append",
+    "handlers[0]",
+    "h.__call__",
+    "print",
+    "Local()",
+    "Local().m",
+    "(yield)",
+    "await coro()",
+    "h if h else handler",
+    "[h][0]",
+    "*args",
+    "x := h",
 ]
 _EXTRA_ARGS = [
-    "", ", app", ", sender=app", ", weak=False", ", weak=True", ", app, False", ", app, 0", ", app, 1",
-    ", weak=flag", ", **kw", ", *rest", ", dispatch_uid='u'", ", app, weak=None", ", app, True, 4",
+    "",
+    ", app",
+    ", sender=app",
+    ", weak=False",
+    ", weak=True",
+    ", app, False",
+    ", app, 0",
+    ", app, 1",
+    ", weak=flag",
+    ", **kw",
+    ", *rest",
+    ", dispatch_uid='u'",
+    ", app, weak=None",
+    ", app, True, 4",
 ]
 _SIMPLE_IN_FUNCTION = [
-    "h = lambda sender: None", "obj = Handler()", "obj = Local()", "h = partial(handler)",
-    "lst = []", "lst.append(h)", "handlers = {}", "handlers['k'] = h", "self.keep = h", "keep(h)",
-    "return h", "del h", "sig.send(app)", "sig.disconnect(h)", "app.run()", "time.sleep(1)",
-    "h = make_handler()", "h = Handler()", "global h", "x = h.__name__", "print(h)", "h = h",
-    "h, obj = obj, h", "obj.attr = h", "with ctx: pass", "assert h",
+    "h = lambda sender: None",
+    "obj = Handler()",
+    "obj = Local()",
+    "h = partial(handler)",
+    "lst = []",
+    "lst.append(h)",
+    "handlers = {}",
+    "handlers['k'] = h",
+    "self.keep = h",
+    "keep(h)",
+    "return h",
+    "del h",
+    "sig.send(app)",
+    "sig.disconnect(h)",
+    "app.run()",
+    "time.sleep(1)",
+    "h = make_handler()",
+    "h = Handler()",
+    "global h",
+    "x = h.__name__",
+    "print(h)",
+    "h = h",
+    "h, obj = obj, h",
+    "obj.attr = h",
+    "with ctx: pass",
+    "assert h",
 ]
 _DEF_HEADERS = [
-    "def h(sender, **extra):", "async def h(sender, **extra):", "def nested(sender):",
-    "def test_it():", "def setup(app):", "def gen():", "async def serve():", "def outer(self):",
+    "def h(sender, **extra):",
+    "async def h(sender, **extra):",
+    "def nested(sender):",
+    "def test_it():",
+    "def setup(app):",
+    "def gen():",
+    "async def serve():",
+    "def outer(self):",
 ]
 
 
@@ -601,25 +676,43 @@ def _function_body(depth: int):
     connect = st.builds(
         lambda target, signal, receiver, extra: f"{target}{signal}.connect({receiver}{extra})",
         st.sampled_from(["", "", "", "kept = ", "self._keep = ", "return ", "await ", "yield "]),
-        st.sampled_from(_SIGNALS), st.sampled_from(_RECEIVERS), st.sampled_from(_EXTRA_ARGS),
+        st.sampled_from(_SIGNALS),
+        st.sampled_from(_RECEIVERS),
+        st.sampled_from(_EXTRA_ARGS),
     )
     decorated = st.builds(
         lambda decorator, header: [decorator, header, ["pass"]],
-        st.sampled_from([
-            "@sig.connect", "@named.connect", "@request_started.connect", "@sig.connect_via(app)",
-            "@sig.connect_via(app, weak=True)", "@sig.connect_via(app, True)", "@unknown.connect",
-            "@functools.wraps(handler)\n@sig.connect", "@sig.connect\n@functools.lru_cache",
-        ]),
+        st.sampled_from(
+            [
+                "@sig.connect",
+                "@named.connect",
+                "@request_started.connect",
+                "@sig.connect_via(app)",
+                "@sig.connect_via(app, weak=True)",
+                "@sig.connect_via(app, True)",
+                "@unknown.connect",
+                "@functools.wraps(handler)\n@sig.connect",
+                "@sig.connect\n@functools.lru_cache",
+            ]
+        ),
         st.sampled_from(_DEF_HEADERS),
     )
     statement = st.one_of(simple, connect, connect, decorated)
     if depth > 0:
         block = st.builds(
             lambda header, body: [header, body],
-            st.sampled_from([
-                *_DEF_HEADERS, "class Local:", "if flag:", "for x in things:", "while True:",
-                "with ctx:", "try:", "if True:\n    pass\nelse:",
-            ]),
+            st.sampled_from(
+                [
+                    *_DEF_HEADERS,
+                    "class Local:",
+                    "if flag:",
+                    "for x in things:",
+                    "while True:",
+                    "with ctx:",
+                    "try:",
+                    "if True:\n    pass\nelse:",
+                ]
+            ),
             st.deferred(lambda: _function_body(depth - 1)),
         )
         statement = st.one_of(statement, block)
@@ -647,16 +740,32 @@ def _render(items, indent: int = 0) -> str:
 
 
 _signal_modules = st.builds(
-    lambda top, functions: _PRELUDE + _render(top) + "\n\n" + "\n\n".join(
-        _render([[header, body]]) for header, body in functions
-    ) + "\n",
-    st.lists(st.sampled_from([
-        "sig.connect(handler)", "sig.connect(lambda s: None)", "h = lambda s: None",
-        "sig.connect(h)", "obj = Handler()", "sig.connect(obj.on_event)", "sig.connect(Handler())",
-        "unknown.connect(partial(handler))", "request_started.connect(make_handler())",
-    ]), max_size=3),
-    st.lists(st.tuples(st.sampled_from([*_DEF_HEADERS, "class Box:"]), _function_body(2)),
-             min_size=1, max_size=3),
+    lambda top, functions: (
+        _PRELUDE
+        + _render(top)
+        + "\n\n"
+        + "\n\n".join(_render([[header, body]]) for header, body in functions)
+        + "\n"
+    ),
+    st.lists(
+        st.sampled_from(
+            [
+                "sig.connect(handler)",
+                "sig.connect(lambda s: None)",
+                "h = lambda s: None",
+                "sig.connect(h)",
+                "obj = Handler()",
+                "sig.connect(obj.on_event)",
+                "sig.connect(Handler())",
+                "unknown.connect(partial(handler))",
+                "request_started.connect(make_handler())",
+            ]
+        ),
+        max_size=3,
+    ),
+    st.lists(
+        st.tuples(st.sampled_from([*_DEF_HEADERS, "class Box:"]), _function_body(2)), min_size=1, max_size=3
+    ),
 )
 
 
@@ -681,8 +790,12 @@ def test_fuzz_signal_shaped_modules(file_check, source):
 def _flake8_cli(argv: Sequence[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLAKE8_SIGNALS")}
     return subprocess.run(
-        [sys.executable, "-m", "flake8", *argv], cwd=cwd, capture_output=True, text=True,
-        timeout=timeout, env=env,
+        [sys.executable, "-m", "flake8", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
     )
 
 
@@ -693,8 +806,13 @@ def _sig(code: str, **values: str) -> str:
 LAMBDA_NOW = {"receiver": "lambda", "when": "as soon as connect() returns"}
 
 
-def assert_cli(tmp_path: Path, flake8_args: list[str], files: Sequence[str], expected: Sequence[str],
-               select: str = "SIG,E999") -> None:
+def assert_cli(
+    tmp_path: Path,
+    flake8_args: list[str],
+    files: Sequence[str],
+    expected: Sequence[str],
+    select: str = "SIG,E999",
+) -> None:
     completed = _flake8_cli([*flake8_args, "--select", select, *files], tmp_path)
     assert completed.stderr == ""  # no traceback, no warning leaking from astroid
     assert completed.stdout.splitlines() == list(expected)
@@ -707,17 +825,26 @@ def test_cli_syntax_error_is_e999_only(tmp_path, flake8_args):
     with pytest.raises(SyntaxError) as caught:
         compile(source, "broken.py", "exec")
     error = caught.value
-    assert_cli(tmp_path, flake8_args, ["broken.py"],
-               [f"broken.py:{error.lineno}:{error.offset + 1}: E999 SyntaxError: {error.msg}"])
+    assert_cli(
+        tmp_path,
+        flake8_args,
+        ["broken.py"],
+        [f"broken.py:{error.lineno}:{error.offset + 1}: E999 SyntaxError: {error.msg}"],
+    )
 
 
 def test_cli_null_bytes(tmp_path, flake8_args):
-    (tmp_path / "nul.py").write_bytes(b"from blinker import signal\nsig = signal('x')\n"
-                                      b"sig.connect(lambda s: s)\nx = '\x00'\n")
+    (tmp_path / "nul.py").write_bytes(
+        b"from blinker import signal\nsig = signal('x')\nsig.connect(lambda s: s)\nx = '\x00'\n"
+    )
     with pytest.raises((SyntaxError, ValueError)) as caught:
         compile((tmp_path / "nul.py").read_bytes(), "nul.py", "exec")
-    assert_cli(tmp_path, flake8_args, ["nul.py"],
-               [f"nul.py:1:1: E999 {type(caught.value).__name__}: {caught.value.args[0]}"])
+    assert_cli(
+        tmp_path,
+        flake8_args,
+        ["nul.py"],
+        [f"nul.py:1:1: E999 {type(caught.value).__name__}: {caught.value.args[0]}"],
+    )
 
 
 def test_cli_latin1_with_coding_cookie(tmp_path, flake8_args):
@@ -727,8 +854,12 @@ def test_cli_latin1_with_coding_cookie(tmp_path, flake8_args):
         "caf\xe9 = signal('caf\xe9')\n"
         "caf\xe9.connect(lambda s: '\xe9t\xe9')\n".encode("latin-1")
     )
-    assert_cli(tmp_path, flake8_args, ["latin.py"],
-               ["latin.py:4:1: " + _sig("SIG102", signal="caf\xe9", function="", **LAMBDA_NOW)])
+    assert_cli(
+        tmp_path,
+        flake8_args,
+        ["latin.py"],
+        ["latin.py:4:1: " + _sig("SIG102", signal="caf\xe9", function="", **LAMBDA_NOW)],
+    )
 
 
 @pytest.mark.slow
@@ -751,11 +882,16 @@ def test_cli_five_megabyte_module(tmp_path, flake8_args):
     source = "".join(parts)
     (tmp_path / "big.py").write_text(source)
     last_line = source.count("\n")
-    assert_cli(tmp_path, flake8_args, ["big.py"], [
-        "big.py:4:1: " + _sig("SIG102", signal="sig", function="", **LAMBDA_NOW),
-        f"big.py:{last_line}:5: " + _sig("SIG101", receiver="lost", signal="sig",
-                                         when="when 'last' returns", function="last"),
-    ])
+    assert_cli(
+        tmp_path,
+        flake8_args,
+        ["big.py"],
+        [
+            "big.py:4:1: " + _sig("SIG102", signal="sig", function="", **LAMBDA_NOW),
+            f"big.py:{last_line}:5: "
+            + _sig("SIG101", receiver="lost", signal="sig", when="when 'last' returns", function="last"),
+        ],
+    )
 
 
 # Deep nesting. pyflakes (which flake8 always runs) itself dies of RecursionError a little past
@@ -775,8 +911,14 @@ _DEEP = {
         "        pass\n\n\nsig.connect(Obj()" + ".m()" * n + ".handler)\n"
     ),
 }
-_CLI_DEPTH = {"attribute_chain": 400, "call_chain": 250, "subscript_chain": 250, "binop_chain": 250,
-              "method_chain": 150, "temporary_method_chain": 150}
+_CLI_DEPTH = {
+    "attribute_chain": 400,
+    "call_chain": 250,
+    "subscript_chain": 250,
+    "binop_chain": 250,
+    "method_chain": 150,
+    "temporary_method_chain": 150,
+}
 _DEEP_PRELUDE = "from blinker import signal\nsig = signal('x')\nsig.connect(lambda s: s)\n"
 
 
@@ -786,8 +928,12 @@ _DEEP_PRELUDE = "from blinker import signal\nsig = signal('x')\nsig.connect(lamb
 def test_cli_deep_nesting(tmp_path, flake8_args, shape):
     """The module also has an ordinary bad connect: a deep expression must not blind the plugin."""
     (tmp_path / "deep.py").write_text(_DEEP_PRELUDE + _DEEP[shape](_CLI_DEPTH[shape]))
-    assert_cli(tmp_path, flake8_args, ["deep.py"],
-               ["deep.py:3:1: " + _sig("SIG102", signal="sig", function="", **LAMBDA_NOW)])
+    assert_cli(
+        tmp_path,
+        flake8_args,
+        ["deep.py"],
+        ["deep.py:3:1: " + _sig("SIG102", signal="sig", function="", **LAMBDA_NOW)],
+    )
 
 
 @pytest.mark.parametrize("shape", sorted(_DEEP))
@@ -818,9 +964,11 @@ def _write_tree(root: Path, files: dict[str, str]) -> None:
 
 def test_cli_circular_imports(tmp_path, flake8_args):
     """Signals and handler factories in modules that import each other: astroid follows the cycle."""
-    _write_tree(tmp_path, {
-        "shop/__init__.py": "from shop.signals import order_paid\n",
-        "shop/signals.py": """\
+    _write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "from shop.signals import order_paid\n",
+            "shop/signals.py": """\
             from blinker import Namespace
 
             from shop.handlers import make_handler, Mailer
@@ -830,7 +978,7 @@ def test_cli_circular_imports(tmp_path, flake8_args):
             order_paid = ns.signal("order-paid")
             alias = handlers.alias
             """,
-        "shop/handlers.py": """\
+            "shop/handlers.py": """\
             from shop.signals import order_paid, alias
             from shop import signals
 
@@ -855,21 +1003,39 @@ def test_cli_circular_imports(tmp_path, flake8_args):
 
             alias = signals.alias
             """,
-    })
-    assert_cli(tmp_path, flake8_args, ["shop"], [
-        "shop/handlers.py:18:5: " + _sig("SIG103", receiver="closure returned by 'make_handler()'",
-                                         signal="order_paid", when="as soon as connect() returns",
-                                         function=""),
-        "shop/handlers.py:19:5: " + _sig("SIG104", receiver="bound method 'Mailer().on_paid'",
-                                         signal="signals.order_paid",
-                                         when="as soon as connect() returns", function=""),
-    ])
+        },
+    )
+    assert_cli(
+        tmp_path,
+        flake8_args,
+        ["shop"],
+        [
+            "shop/handlers.py:18:5: "
+            + _sig(
+                "SIG103",
+                receiver="closure returned by 'make_handler()'",
+                signal="order_paid",
+                when="as soon as connect() returns",
+                function="",
+            ),
+            "shop/handlers.py:19:5: "
+            + _sig(
+                "SIG104",
+                receiver="bound method 'Mailer().on_paid'",
+                signal="signals.order_paid",
+                when="as soon as connect() returns",
+                function="",
+            ),
+        ],
+    )
 
 
 def test_cli_local_module_shadows_blinker(tmp_path, flake8_args):
     """A project with its own ``blinker.py`` (which even imports itself): no crash, no noise."""
-    _write_tree(tmp_path, {
-        "blinker.py": """\
+    _write_tree(
+        tmp_path,
+        {
+            "blinker.py": """\
             from blinker import *  # imports itself
             import blinker
 
@@ -885,7 +1051,7 @@ def test_cli_local_module_shadows_blinker(tmp_path, flake8_args):
 
             Namespace = blinker.Namespace
             """,
-        "app.py": """\
+            "app.py": """\
             import blinker
             from blinker import Namespace, signal
 
@@ -901,7 +1067,8 @@ def test_cli_local_module_shadows_blinker(tmp_path, flake8_args):
                 named.connect(nested)
                 other.connect(nested)
             """,
-    })
+        },
+    )
     completed = _flake8_cli([*flake8_args, "--select", "SIG,E999", "app.py", "blinker.py"], tmp_path)
     assert completed.stderr == ""
     assert completed.returncode in (0, 1)
@@ -928,10 +1095,13 @@ def test_same_filename_new_content_in_one_process(tmp_path, flake8_args):
     assert [(line, text[:6]) for line, _c, text in check("\n" + first, "same.py")] == [(12, "SIG103")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "process-wide caches (astroid's module cache, inference._parsed_modules) keep the first "
-    "version of an imported module; harmless for flake8 (one process per run)"
-))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "process-wide caches (astroid's module cache, inference._parsed_modules) keep the first "
+        "version of an imported module; harmless for flake8 (one process per run)"
+    ),
+)
 def test_imported_module_edited_in_one_process(tmp_path, flake8_args):
     check = FileCheck(flake8_args, tmp_path)
     handlers = tmp_path / "sig_handlers_mod.py"

@@ -44,10 +44,14 @@ _PARTIAL = frozenset({"functools.partial"})
 _STATIC = frozenset({"staticmethod", "builtins.staticmethod"})
 _CLASSMETHOD = frozenset({"classmethod", "builtins.classmethod"})
 # Calls that make a named signal: the same name gives the same object anywhere in the process.
-_NAMED_SIGNAL_FACTORIES = frozenset({
-    "blinker.signal", "blinker.base.signal",
-    "blinker.default_namespace.signal", "blinker.base.default_namespace.signal",
-})
+_NAMED_SIGNAL_FACTORIES = frozenset(
+    {
+        "blinker.signal",
+        "blinker.base.signal",
+        "blinker.default_namespace.signal",
+        "blinker.base.default_namespace.signal",
+    }
+)
 _ANY_NAMES = frozenset({"ANY", "blinker.ANY", "blinker.base.ANY"})
 _MAX_FOLLOW = 6
 
@@ -74,8 +78,15 @@ class Shape:
     bound_keywords: frozenset[str] = frozenset()  # keywords a partial binds
 
     def bind(self, positional: tuple[str, ...], keywords: frozenset[str], label: str) -> Shape:
-        return Shape(label, self.params, self.varargs, self.varkw, self.is_coroutine,
-                     (*self.leading, *positional), self.bound_keywords | keywords)
+        return Shape(
+            label,
+            self.params,
+            self.varargs,
+            self.varkw,
+            self.is_coroutine,
+            (*self.leading, *positional),
+            self.bound_keywords | keywords,
+        )
 
 
 def shape_of_function(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, label: str) -> Shape:
@@ -83,8 +94,9 @@ def shape_of_function(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
     positional = [*args.posonlyargs, *args.args]
     first_default = len(positional) - len(args.defaults)
     params = [
-        Param(arg.arg, POSITIONAL_ONLY if index < len(args.posonlyargs) else POSITIONAL,
-              index < first_default)
+        Param(
+            arg.arg, POSITIONAL_ONLY if index < len(args.posonlyargs) else POSITIONAL, index < first_default
+        )
         for index, arg in enumerate(positional)
     ]
     params += [
@@ -143,7 +155,7 @@ class ShapeResolver:
         """The receiver the decorator at ``decorator_list[index]`` connects: the function with the
         decorators below it applied, known only when each of those is another connect decorator."""
         scope = self.scopes.scope_containing(node)
-        if not all(self._transparent(d, scope) for d in node.decorator_list[index + 1:]):
+        if not all(self._transparent(d, scope) for d in node.decorator_list[index + 1 :]):
             return None
         return shape_of_function(node, f"'{node.name}'")
 
@@ -395,25 +407,29 @@ def call_problems(shape: Shape, keywords: frozenset[str] | None) -> list[Problem
             if holder is None:
                 filled[name] = origin
             elif holder == SENDER:
-                problems.append(Problem(
-                    "SIG301",
-                    f"the sender lands in parameter '{name}', which is also passed by keyword",
-                ))
+                problems.append(
+                    Problem(
+                        "SIG301",
+                        f"the sender lands in parameter '{name}', which is also passed by keyword",
+                    )
+                )
             elif origin == SIGNAL:
-                problems.append(Problem(
-                    "SIG302", f"parameter '{name}' is already filled by a bound positional argument", name
-                ))
+                problems.append(
+                    Problem(
+                        "SIG302", f"parameter '{name}' is already filled by a bound positional argument", name
+                    )
+                )
             else:
-                problems.append(Problem(
-                    "SIG301", f"functools.partial passes '{name}' both positionally and by keyword"
-                ))
+                problems.append(
+                    Problem("SIG301", f"functools.partial passes '{name}' both positionally and by keyword")
+                )
         elif not shape.varkw:
             if origin == SIGNAL:
                 problems.append(Problem("SIG302", _unexpected_reason(shape, name), name))
             else:
-                problems.append(Problem(
-                    "SIG301", f"functools.partial binds keyword '{name}', which it does not accept"
-                ))
+                problems.append(
+                    Problem("SIG301", f"functools.partial binds keyword '{name}', which it does not accept")
+                )
     for param in shape.params:
         if not param.required or param.name in filled:
             continue
@@ -431,8 +447,11 @@ def _no_room_for_sender(shape: Shape, slots: int) -> str:
     bound = sum(1 for origin in shape.leading if origin == BOUND)
     if bound:
         taken.append(f"{bound} bound argument{'s' if bound != 1 else ''}")
-    return f"its {slots} positional parameter{'s' if slots != 1 else ''} are taken by {' and '.join(taken)}" \
-        if slots != 1 else f"its only positional parameter is taken by {' and '.join(taken)}"
+    return (
+        f"its {slots} positional parameter{'s' if slots != 1 else ''} are taken by {' and '.join(taken)}"
+        if slots != 1
+        else f"its only positional parameter is taken by {' and '.join(taken)}"
+    )
 
 
 def _unexpected_reason(shape: Shape, name: str) -> str:
@@ -562,8 +581,14 @@ def _send_call(node: ast.Call, scopes: ModuleScopes) -> SendCall:
     if unpacked and wrapper is False:
         wrapper = None
     return SendCall(
-        node, node.func.value, method, scope, signal_key(scopes, node.func.value, scope),
-        frozenset(keywords), unpacked, wrapper,
+        node,
+        node.func.value,
+        method,
+        scope,
+        signal_key(scopes, node.func.value, scope),
+        frozenset(keywords),
+        unpacked,
+        wrapper,
         sum(1 for a in node.args if not isinstance(a, ast.Starred)),
         any(isinstance(a, ast.Starred) for a in node.args),
     )
@@ -596,8 +621,12 @@ def signal_key(scopes: ModuleScopes, expr: ast.expr, scope: Scope, depth: int = 
         return f"<{where.kind}@{id(where.node)}>.{expr.id}"
     if isinstance(expr, ast.Attribute):
         owner = expr.value
-        if isinstance(owner, ast.Name) and scope.kind == "function" and scope.parent is not None \
-                and scope.parent.kind == "class":
+        if (
+            isinstance(owner, ast.Name)
+            and scope.kind == "function"
+            and scope.parent is not None
+            and scope.parent.kind == "class"
+        ):
             function = scope.node
             positional = [*function.args.posonlyargs, *function.args.args]  # type: ignore[attr-defined]
             if positional and positional[0].arg == owner.id and not getattr(function, "decorator_list", None):
@@ -726,8 +755,11 @@ def find_receiver_sites(
             if found is not None:
                 scope = scopes.scope_containing(function)
                 signal, sender = found
-                sites.append(ReceiverSite(decorator, signal, scope, None, (function, index),
-                                          _specific(sender, scopes, scope)))
+                sites.append(
+                    ReceiverSite(
+                        decorator, signal, scope, None, (function, index), _specific(sender, scopes, scope)
+                    )
+                )
     for call in nodes.connected_to:
         assert isinstance(call.func, ast.Attribute)
         receiver = _argument(call, 0, "receiver")
@@ -847,4 +879,3 @@ class ContractAnalysis:
         for send in self.sends:
             if send.malformed:
                 yield send
-

@@ -114,8 +114,13 @@ class AstroidFile(Inference):
                 for node in self._module.nodes_of_class(
                     (astroid.nodes.Call, astroid.nodes.Attribute, astroid.nodes.Name)
                 ):
-                    key = (type(node).__name__, node.lineno, node.col_offset, node.end_lineno,
-                           node.end_col_offset)
+                    key = (
+                        type(node).__name__,
+                        node.lineno,
+                        node.col_offset,
+                        node.end_lineno,
+                        node.end_col_offset,
+                    )
                     self._index[key] = node
             except Exception:
                 self._failed = True
@@ -130,8 +135,13 @@ class AstroidFile(Inference):
     def _node(self, node: ast.AST) -> Any:
         if self._build() is None:
             return None
-        key = (type(node).__name__, getattr(node, "lineno", None), getattr(node, "col_offset", None),
-               getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None))
+        key = (
+            type(node).__name__,
+            getattr(node, "lineno", None),
+            getattr(node, "col_offset", None),
+            getattr(node, "end_lineno", None),
+            getattr(node, "end_col_offset", None),
+        )
         return self._index.get(key)
 
     def _infer(self, node: Any) -> list[Any] | None:

@@ -37,7 +37,6 @@ FLASK_SIGNALS = tuple(
 )
 
 
-
 @dataclass(frozen=True)
 class KnownNamespace:
     """A library's private ``Namespace()`` and the signals it declares in it."""
@@ -53,8 +52,9 @@ def _namespace(library: str, path: str, entries: tuple[tuple[str, str, bool], ..
     package = path.split(".")[0]
     module = path.rsplit(".", 1)[0]
     signals = tuple(
-        KnownSignal(attribute, name, (package, module) if exported and module != package else (module,),
-                    package)
+        KnownSignal(
+            attribute, name, (package, module) if exported and module != package else (module,), package
+        )
         for attribute, name, exported in entries
     )
     return KnownNamespace(library, package, path, signals)
@@ -65,85 +65,117 @@ def _namespace(library: str, path: str, entries: tuple[tuple[str, str, bool], ..
 # 0.29.3, Flask-Mail 0.10.0), which fails when this table drifts from them.
 KNOWN_NAMESPACES: tuple[KnownNamespace, ...] = (
     KnownNamespace("Flask", "flask", "flask.signals._signals", FLASK_SIGNALS),
-    _namespace("Flask-Login", "flask_login.signals._signals", (
-        ("user_logged_in", "logged-in", True),
-        ("user_logged_out", "logged-out", True),
-        ("user_loaded_from_cookie", "loaded-from-cookie", True),
-        ("_user_loaded_from_header", "loaded-from-header", False),
-        ("user_loaded_from_request", "loaded-from-request", True),
-        ("user_login_confirmed", "login-confirmed", True),
-        ("user_unauthorized", "unauthorized", True),
-        ("user_needs_refresh", "needs-refresh", True),
-        ("user_accessed", "accessed", True),
-        ("session_protected", "session-protected", True),
-    )),
-    _namespace("Flask-Principal", "flask_principal.signals", (
-        ("identity_changed", "identity-changed", False),
-        ("identity_loaded", "identity-loaded", False),
-    )),
-    _namespace("Flask-SQLAlchemy", "flask_sqlalchemy.track_modifications._signals", (
-        ("models_committed", "models-committed", False),
-        ("before_models_committed", "before-models-committed", False),
-    )),
-    _namespace("Flask-Security-Too", "flask_security.signals.signals", (
-        ("user_authenticated", "user-authenticated", True),
-        ("user_unauthenticated", "user-unauthenticated", True),
-        ("user_failed_authn", "user-failed-authn", True),
-        ("user_registered", "user-registered", True),
-        ("user_not_registered", "user-not-registered", True),
-        ("user_confirmed", "user-confirmed", True),
-        ("confirm_instructions_sent", "confirm-instructions-sent", True),
-        ("login_instructions_sent", "login-instructions-sent", True),
-        ("password_reset", "password-reset", True),
-        ("password_changed", "password-changed", True),
-        ("refresh_tracker_created", "refresh-tracker-created", True),
-        ("refresh_tracker_revoked", "refresh-tracker-revoked", True),
-        ("reset_password_instructions_sent", "password-reset-instructions-sent", True),
-        ("tf_code_confirmed", "tf-code-confirmed", True),
-        ("tf_profile_changed", "tf-profile-changed", True),
-        ("tf_security_token_sent", "tf-security-token-sent", True),
-        ("tf_disabled", "tf-disabled", True),
-        ("us_security_token_sent", "us-security-token-sent", True),
-        ("us_profile_changed", "us-profile-changed", True),
-        ("wan_registered", "wan-registered", True),
-        ("wan_deleted", "wan-deleted", True),
-        ("change_email_instructions_sent", "change-email-instructions-sent", True),
-        ("change_email_confirmed", "change-email", True),
-        ("username_recovery_email_sent", "username-recovery-email-sent", True),
-        ("username_changed", "username-changed", True),
-    )),
-    _namespace("mongoengine", "mongoengine.signals._signals", (
-        ("pre_init", "pre_init", True),
-        ("post_init", "post_init", True),
-        ("pre_save", "pre_save", True),
-        ("pre_save_post_validation", "pre_save_post_validation", True),
-        ("post_save", "post_save", True),
-        ("pre_delete", "pre_delete", True),
-        ("post_delete", "post_delete", True),
-        ("pre_bulk_insert", "pre_bulk_insert", False),
-        ("post_bulk_insert", "post_bulk_insert", False),
-    )),
-    _namespace("Flask-Mail", "flask_mail.signals", (
-        ("email_dispatched", "email-dispatched", False),
-    )),
+    _namespace(
+        "Flask-Login",
+        "flask_login.signals._signals",
+        (
+            ("user_logged_in", "logged-in", True),
+            ("user_logged_out", "logged-out", True),
+            ("user_loaded_from_cookie", "loaded-from-cookie", True),
+            ("_user_loaded_from_header", "loaded-from-header", False),
+            ("user_loaded_from_request", "loaded-from-request", True),
+            ("user_login_confirmed", "login-confirmed", True),
+            ("user_unauthorized", "unauthorized", True),
+            ("user_needs_refresh", "needs-refresh", True),
+            ("user_accessed", "accessed", True),
+            ("session_protected", "session-protected", True),
+        ),
+    ),
+    _namespace(
+        "Flask-Principal",
+        "flask_principal.signals",
+        (
+            ("identity_changed", "identity-changed", False),
+            ("identity_loaded", "identity-loaded", False),
+        ),
+    ),
+    _namespace(
+        "Flask-SQLAlchemy",
+        "flask_sqlalchemy.track_modifications._signals",
+        (
+            ("models_committed", "models-committed", False),
+            ("before_models_committed", "before-models-committed", False),
+        ),
+    ),
+    _namespace(
+        "Flask-Security-Too",
+        "flask_security.signals.signals",
+        (
+            ("user_authenticated", "user-authenticated", True),
+            ("user_unauthenticated", "user-unauthenticated", True),
+            ("user_failed_authn", "user-failed-authn", True),
+            ("user_registered", "user-registered", True),
+            ("user_not_registered", "user-not-registered", True),
+            ("user_confirmed", "user-confirmed", True),
+            ("confirm_instructions_sent", "confirm-instructions-sent", True),
+            ("login_instructions_sent", "login-instructions-sent", True),
+            ("password_reset", "password-reset", True),
+            ("password_changed", "password-changed", True),
+            ("refresh_tracker_created", "refresh-tracker-created", True),
+            ("refresh_tracker_revoked", "refresh-tracker-revoked", True),
+            ("reset_password_instructions_sent", "password-reset-instructions-sent", True),
+            ("tf_code_confirmed", "tf-code-confirmed", True),
+            ("tf_profile_changed", "tf-profile-changed", True),
+            ("tf_security_token_sent", "tf-security-token-sent", True),
+            ("tf_disabled", "tf-disabled", True),
+            ("us_security_token_sent", "us-security-token-sent", True),
+            ("us_profile_changed", "us-profile-changed", True),
+            ("wan_registered", "wan-registered", True),
+            ("wan_deleted", "wan-deleted", True),
+            ("change_email_instructions_sent", "change-email-instructions-sent", True),
+            ("change_email_confirmed", "change-email", True),
+            ("username_recovery_email_sent", "username-recovery-email-sent", True),
+            ("username_changed", "username-changed", True),
+        ),
+    ),
+    _namespace(
+        "mongoengine",
+        "mongoengine.signals._signals",
+        (
+            ("pre_init", "pre_init", True),
+            ("post_init", "post_init", True),
+            ("pre_save", "pre_save", True),
+            ("pre_save_post_validation", "pre_save_post_validation", True),
+            ("post_save", "post_save", True),
+            ("pre_delete", "pre_delete", True),
+            ("post_delete", "post_delete", True),
+            ("pre_bulk_insert", "pre_bulk_insert", False),
+            ("post_bulk_insert", "post_bulk_insert", False),
+        ),
+    ),
+    _namespace("Flask-Mail", "flask_mail.signals", (("email_dispatched", "email-dispatched", False),)),
 )
 
 KNOWN_SIGNALS: dict[str, KnownSignal] = {
     f"{module}.{known.attribute}": known
-    for namespace in KNOWN_NAMESPACES for known in namespace.signals for module in known.modules
+    for namespace in KNOWN_NAMESPACES
+    for known in namespace.signals
+    for module in known.modules
 }
 
 # Callables whose result is a blinker signal, by the full name they are imported under.
-SIGNAL_FACTORIES = frozenset({
-    "blinker.Signal", "blinker.base.Signal", "blinker.NamedSignal", "blinker.base.NamedSignal",
-    "blinker.signal", "blinker.base.signal",
-    "blinker.default_namespace.signal", "blinker.base.default_namespace.signal",
-})
+SIGNAL_FACTORIES = frozenset(
+    {
+        "blinker.Signal",
+        "blinker.base.Signal",
+        "blinker.NamedSignal",
+        "blinker.base.NamedSignal",
+        "blinker.signal",
+        "blinker.base.signal",
+        "blinker.default_namespace.signal",
+        "blinker.base.default_namespace.signal",
+    }
+)
 # Classes whose instances' ``.signal(name)`` returns a blinker signal.
-NAMESPACE_CLASSES = frozenset({
-    "blinker.Namespace", "blinker.base.Namespace", "blinker.WeakNamespace", "blinker.base.WeakNamespace",
-    "flask.signals.Namespace",
-})
+NAMESPACE_CLASSES = frozenset(
+    {
+        "blinker.Namespace",
+        "blinker.base.Namespace",
+        "blinker.WeakNamespace",
+        "blinker.base.WeakNamespace",
+        "flask.signals.Namespace",
+    }
+)
 # Fully qualified names of the classes astroid reports for blinker signals.
 SIGNAL_CLASS_QNAMES = frozenset({"blinker.base.Signal", "blinker.base.NamedSignal"})
 NAMESPACE_CLASS_QNAMES = frozenset({"blinker.base.Namespace", "blinker.base.WeakNamespace"})
@@ -151,7 +183,23 @@ NAMESPACE_CLASS_QNAMES = frozenset({"blinker.base.Namespace", "blinker.base.Weak
 # Top-level packages whose signal objects are their own kind, never blinker's (Django's and
 # celery's dispatchers, Qt, PyDispatcher, psygnal), and that never re-export blinker signals:
 # an expression imported from one of them is decided "not a blinker signal" without astroid.
-NON_BLINKER_PACKAGES = frozenset({
-    "django", "celery", "kombu", "scrapy", "pydispatch", "psygnal", "PyQt5", "PyQt6", "PySide2",
-    "PySide6", "qtpy", "gi", "twisted", "tornado", "sqlalchemy", "zope",
-})
+NON_BLINKER_PACKAGES = frozenset(
+    {
+        "django",
+        "celery",
+        "kombu",
+        "scrapy",
+        "pydispatch",
+        "psygnal",
+        "PyQt5",
+        "PyQt6",
+        "PySide2",
+        "PySide6",
+        "qtpy",
+        "gi",
+        "twisted",
+        "tornado",
+        "sqlalchemy",
+        "zope",
+    }
+)

@@ -25,15 +25,41 @@ _CONTAINER_STORES = frozenset({"append", "add", "insert", "appendleft"})
 _CONTAINER_HARMLESS = _CONTAINER_STORES | {"clear", "sort", "reverse", "remove", "discard"}
 # A function that calls one of these after connecting is likely still running when the signal is
 # sent (a script's main loop, a server): its local receivers are alive while it matters.
-_BLOCKING_CALLS = frozenset({
-    "run", "run_forever", "run_until_complete", "serve_forever", "serve", "run_simple", "mainloop",
-    "exec", "exec_", "join", "wait", "sleep", "start_polling", "idle", "loop_forever",
-})
+_BLOCKING_CALLS = frozenset(
+    {
+        "run",
+        "run_forever",
+        "run_until_complete",
+        "serve_forever",
+        "serve",
+        "run_simple",
+        "mainloop",
+        "exec",
+        "exec_",
+        "join",
+        "wait",
+        "sleep",
+        "start_polling",
+        "idle",
+        "loop_forever",
+    }
+)
 # Class decorators that return the class itself and keep no instances.
-_SAFE_CLASS_DECORATORS = frozenset({
-    "dataclass", "dataclasses.dataclass", "total_ordering", "functools.total_ordering",
-    "final", "typing.final", "attr.s", "attr.attrs", "attrs.define", "attr.define", "attrs.frozen",
-})
+_SAFE_CLASS_DECORATORS = frozenset(
+    {
+        "dataclass",
+        "dataclasses.dataclass",
+        "total_ordering",
+        "functools.total_ordering",
+        "final",
+        "typing.final",
+        "attr.s",
+        "attr.attrs",
+        "attrs.define",
+        "attr.define",
+        "attrs.frozen",
+    }
+)
 _CONSTRUCTORS = ("__init__", "__new__", "__post_init__")
 
 
@@ -380,11 +406,7 @@ def instances_stay_temporary(
 
 
 def _methods(cls: ast.ClassDef) -> dict[str, FunctionNode]:
-    return {
-        node.name: node
-        for node in cls.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    }
+    return {node.name: node for node in cls.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
 def _self_uses(method: FunctionNode, method_names: set[str]) -> set[str] | None:
@@ -472,11 +494,7 @@ def _instance_text(class_name: str, local: str | None) -> str:
 
 
 def _is_disconnect_argument(load: ast.AST, parent: ast.AST | None) -> bool:
-    return (
-        isinstance(parent, ast.Call)
-        and load in parent.args
-        and _callee_name(parent.func) == "disconnect"
-    )
+    return isinstance(parent, ast.Call) and load in parent.args and _callee_name(parent.func) == "disconnect"
 
 
 def _callee_name(func: ast.expr) -> str | None:

@@ -75,9 +75,17 @@ class NameAnalysis:
         if pair is None or lookup.target is None:
             return None
         line, col = lookup.target
-        return Verdict(line, col, "SIG203", (
-            ("variable", variable), ("name", lookup.name), ("variable_word", pair[0]), ("name_word", pair[1]),
-        ))
+        return Verdict(
+            line,
+            col,
+            "SIG203",
+            (
+                ("variable", variable),
+                ("name", lookup.name),
+                ("variable_word", pair[0]),
+                ("name_word", pair[1]),
+            ),
+        )
 
     # -- SIG201 in a closed namespace ---------------------------------------------------------
     def declared(self, info: NamespaceInfo) -> frozenset[str]:
@@ -85,9 +93,9 @@ class NameAnalysis:
         if info.id not in self._declared:
             home = set(info.library_names) if info.library else {d.name for d in info.declarations if d.home}
             elsewhere = {d.name for d in info.declarations if not d.home}
-            self._declared[info.id] = frozenset(home | {
-                name for name in elsewhere if not any(names_near_miss(name, h) for h in home)
-            })
+            self._declared[info.id] = frozenset(
+                home | {name for name in elsewhere if not any(names_near_miss(name, h) for h in home)}
+            )
         return self._declared[info.id]
 
     def _closed_lookup(self, lookup: Lookup, namespace_id: str) -> Verdict | None:
@@ -110,10 +118,17 @@ class NameAnalysis:
             if (usage.sent or usage.escaped) and (usage.listened or usage.escaped):
                 return None  # sent and received under this name: it works, declared or not
             consequence = _consequence(usage.sent, usage.listened)
-        return Verdict(lookup.line, lookup.col, "SIG201", (
-            ("name", name), ("namespace", self._describe(info)), ("consequence", consequence),
-            ("remedy", self._remedy(name, info, declared)),
-        ))
+        return Verdict(
+            lookup.line,
+            lookup.col,
+            "SIG201",
+            (
+                ("name", name),
+                ("namespace", self._describe(info)),
+                ("consequence", consequence),
+                ("remedy", self._remedy(name, info, declared)),
+            ),
+        )
 
     def _remedy(self, name: str, info: NamespaceInfo, declared: frozenset[str]) -> str:
         suggestion = did_you_mean(name, declared)
@@ -130,8 +145,10 @@ class NameAnalysis:
             return f"use one of the signals {info.library} declares"
         if info.home == self.facts.module:
             return "declare it at module level, or use a declared name"
-        return f"declare it at module level in {info.home}, or use a declared name" if info.home else (
-            "use a declared name"
+        return (
+            f"declare it at module level in {info.home}, or use a declared name"
+            if info.home
+            else ("use a declared name")
         )
 
     # -- the default namespace: SIG201, SIG202, SIG291 ----------------------------------------
@@ -146,19 +163,31 @@ class NameAnalysis:
             return None
         owners = self._owners(name)
         if owners:
-            return Verdict(lookup.line, lookup.col, "SIG202", (
-                ("name", name), ("owner", " and ".join(o for o, _ in owners)),
-                ("real", " or ".join(r for _, r in owners)),
-            ))
+            return Verdict(
+                lookup.line,
+                lookup.col,
+                "SIG202",
+                (
+                    ("name", name),
+                    ("owner", " and ".join(o for o, _ in owners)),
+                    ("real", " or ".join(r for _, r in owners)),
+                ),
+            )
         if not usage.listened:
             return None  # only declared: nothing is lost yet
         near = closest_near_miss(name, self._default_reference(info) - {name})
         if near is not None:
-            return Verdict(lookup.line, lookup.col, "SIG201", (
-                ("name", name), ("namespace", "blinker's default namespace"),
-                ("consequence", "so receivers connected to it are never called"),
-                ("remedy", f"did you mean '{near}'?"),
-            ))
+            return Verdict(
+                lookup.line,
+                lookup.col,
+                "SIG201",
+                (
+                    ("name", name),
+                    ("namespace", "blinker's default namespace"),
+                    ("consequence", "so receivers connected to it are never called"),
+                    ("remedy", f"did you mean '{near}'?"),
+                ),
+            )
         if name not in {d.name for d in info.declarations}:
             return Verdict(lookup.line, lookup.col, "SIG291", (("name", name),))
         return None
@@ -191,11 +220,10 @@ class NameAnalysis:
             owners.append((self._describe(info), self._here(real or _lookup_text(info.id, name))))
         return owners
 
-
     def _here(self, qualname: str) -> str:
         """A name as the linted module sees it: its own names without the module prefix."""
         prefix = f"{self.facts.module}."
-        return qualname[len(prefix):] if self.facts.module and qualname.startswith(prefix) else qualname
+        return qualname[len(prefix) :] if self.facts.module and qualname.startswith(prefix) else qualname
 
     def _describe(self, info: NamespaceInfo) -> str:
         if info.library:

@@ -78,18 +78,24 @@ _MAX_CACHED_INDEXES = 8
 _MAX_DEPTH = 24
 
 # Calls that look a name up in blinker's default namespace.
-DEFAULT_LOOKUPS = frozenset({
-    "blinker.signal", "blinker.base.signal",
-    "blinker.default_namespace.signal", "blinker.base.default_namespace.signal",
-})
+DEFAULT_LOOKUPS = frozenset(
+    {
+        "blinker.signal",
+        "blinker.base.signal",
+        "blinker.default_namespace.signal",
+        "blinker.base.default_namespace.signal",
+    }
+)
 _DEFAULT_NAMESPACE_PATHS = frozenset({"blinker.default_namespace", "blinker.base.default_namespace"})
-SIGNAL_CLASSES = frozenset({"blinker.Signal", "blinker.base.Signal", "blinker.NamedSignal",
-                            "blinker.base.NamedSignal"})
+SIGNAL_CLASSES = frozenset(
+    {"blinker.Signal", "blinker.base.Signal", "blinker.NamedSignal", "blinker.base.NamedSignal"}
+)
 SEND_METHODS = frozenset({"send", "send_async"})
 LISTEN_METHODS = frozenset({"connect", "connect_via", "connected_to", "temporarily_connected_to"})
 # Attributes of a Namespace (a dict) that neither add nor remove signals.
-NAMESPACE_READ_ONLY = frozenset({"signal", "get", "keys", "values", "items", "copy", "__contains__",
-                                 "__getitem__", "__len__", "__iter__"})
+NAMESPACE_READ_ONLY = frozenset(
+    {"signal", "get", "keys", "values", "items", "copy", "__contains__", "__getitem__", "__len__", "__iter__"}
+)
 
 # Files that can make a blinker signal or look one up by name: always parsed.
 # (Namespace classes come from blinker or flask.signals; `signal.signal(` is the stdlib's.)
@@ -100,7 +106,8 @@ _LOOKUP_CALL = re.compile(rb"(?<!signal)\.signal\(")
 _CANDIDATE = re.compile(rb"signal|Signal|\.send|\.connect")
 _LIBRARY_TOPS = frozenset(n.package for n in KNOWN_NAMESPACES) | {"flask"}
 _LIBRARY_IMPORT = re.compile(
-    rb"^[ \t]*(?:from|import)[ \t]+(" + b"|".join(re.escape(t.encode()) for t in sorted(_LIBRARY_TOPS))
+    rb"^[ \t]*(?:from|import)[ \t]+("
+    + b"|".join(re.escape(t.encode()) for t in sorted(_LIBRARY_TOPS))
     + rb")\b",
     re.MULTILINE,
 )
@@ -225,8 +232,14 @@ class Extractor:
                 names.add(name)
         for scope in self.scopes.module.descendants():
             for name, bindings in scope.bindings.items():
-                if any(b.kind == "import" or (b.kind == "assign" and isinstance(
-                        b.value, (ast.Call, ast.Name, ast.Attribute, ast.Subscript))) for b in bindings):
+                if any(
+                    b.kind == "import"
+                    or (
+                        b.kind == "assign"
+                        and isinstance(b.value, (ast.Call, ast.Name, ast.Attribute, ast.Subscript))
+                    )
+                    for b in bindings
+                ):
                     names.add(name)
         return frozenset(names)
 
@@ -309,8 +322,13 @@ class Extractor:
             except (RecursionError, AttributeError, TypeError, ValueError):
                 continue  # an odd node silences only itself
         return ModuleFacts(
-            self.path, self.module, tuple(self._bindings()), tuple(self.lookups), tuple(self.uses),
-            tuple(self.sends), frozenset(self.libraries),
+            self.path,
+            self.module,
+            tuple(self._bindings()),
+            tuple(self.lookups),
+            tuple(self.uses),
+            tuple(self.sends),
+            frozenset(self.libraries),
         )
 
     def _visit(self, node: ast.AST) -> None:
@@ -365,17 +383,28 @@ class Extractor:
         self._add_lookup(node, base, name, None, "item", node.slice)
         self._visit_value(node)
 
-    def _add_lookup(self, node: ast.expr, namespace: Ref, name: str | None, pattern: str | None,
-                    form: str, where: ast.AST) -> None:
+    def _add_lookup(
+        self, node: ast.expr, namespace: Ref, name: str | None, pattern: str | None, form: str, where: ast.AST
+    ) -> None:
         scope = self.scopes.scope_containing(node)
         module_level = _evaluated_on_import(scope)
         declared_as = target = None
         if module_level and form == "call":
             declared_as, target = self._declaration(node, scope)
-        self.lookups.append(Lookup(
-            where.lineno, where.col_offset, namespace, name, pattern, form,  # type: ignore[attr-defined]
-            module_level, declared_as, target, self._usage_here(node),
-        ))
+        self.lookups.append(
+            Lookup(
+                where.lineno,
+                where.col_offset,
+                namespace,
+                name,
+                pattern,
+                form,  # type: ignore[attr-defined]
+                module_level,
+                declared_as,
+                target,
+                self._usage_here(node),
+            )
+        )
 
     def _usage_here(self, node: ast.expr) -> str:
         context = self._context(node)
@@ -447,8 +476,9 @@ class Extractor:
         if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is node:
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
             return "assigned" if all(self._followed(t) for t in targets) else "escape"
-        if isinstance(parent, (ast.Expr, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While,
-                               ast.Assert)):
+        if isinstance(
+            parent, (ast.Expr, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.Assert)
+        ):
             return "neutral"
         if isinstance(parent, ast.IfExp) and parent.test is node:
             return "neutral"
@@ -461,8 +491,10 @@ class Extractor:
         scope = self.scopes.scope_containing(target)
         bindings = scope.bindings.get(target.id, [])
         return (
-            len(bindings) == 1 and scope.kind in ("module", "function")
-            and target.id not in scope.declared_global and target.id not in scope.declared_nonlocal
+            len(bindings) == 1
+            and scope.kind in ("module", "function")
+            and target.id not in scope.declared_global
+            and target.id not in scope.declared_nonlocal
         )
 
     def _send_info(self, node: ast.Attribute, context: str) -> SendInfo:
@@ -471,17 +503,28 @@ class Extractor:
         if context == "called" and isinstance(parent, ast.Call):
             keywords = frozenset(k.arg for k in parent.keywords if k.arg and k.arg != "_async_wrapper")
             return SendInfo(
-                self.path, node.lineno, keywords,
+                self.path,
+                node.lineno,
+                keywords,
                 has_double_star=any(k.arg is None for k in parent.keywords),
                 has_async_wrapper=any(k.arg == "_async_wrapper" for k in parent.keywords),
                 is_async=is_async,
             )
         forwarded = (
-            isinstance(parent, ast.Call) and node in parent.args
-            and isinstance(parent.func, ast.Attribute) and parent.func.attr in LISTEN_METHODS
+            isinstance(parent, ast.Call)
+            and node in parent.args
+            and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr in LISTEN_METHODS
         )
-        return SendInfo(self.path, node.lineno, frozenset(), True, False, is_async,
-                        "connect" if forwarded else "reference")
+        return SendInfo(
+            self.path,
+            node.lineno,
+            frozenset(),
+            True,
+            False,
+            is_async,
+            "connect" if forwarded else "reference",
+        )
 
     # -- module-level names -------------------------------------------------------------------
     def _bindings(self) -> Iterator[tuple[str, tuple]]:
@@ -560,8 +603,15 @@ def extract(tree: ast.Module, scopes: ModuleScopes, module: str, path: str) -> M
 
 # -- the project ------------------------------------------------------------------------------
 class ProjectIndex:
-    def __init__(self, facts: dict[str, ModuleFacts], libraries: frozenset[str], *, complete: bool,
-                 files_seen: int = 0, seconds: float = 0.0) -> None:
+    def __init__(
+        self,
+        facts: dict[str, ModuleFacts],
+        libraries: frozenset[str],
+        *,
+        complete: bool,
+        files_seen: int = 0,
+        seconds: float = 0.0,
+    ) -> None:
         self.facts = facts
         self.libraries = libraries | frozenset().union(*(f.libraries for f in facts.values()))
         self.complete = complete
@@ -590,8 +640,9 @@ class ProjectIndex:
             return self._overlay[2]
         merged = dict(self.facts)
         merged[facts.path] = facts
-        index = ProjectIndex(merged, self.libraries, complete=self.complete, files_seen=self.files_seen,
-                             seconds=self.seconds)
+        index = ProjectIndex(
+            merged, self.libraries, complete=self.complete, files_seen=self.files_seen, seconds=self.seconds
+        )
         self._overlay = (facts.path, facts, index)
         return index
 
@@ -699,7 +750,7 @@ class ProjectIndex:
                 # `from . import signals` then `signals.x`; a class attribute `Cls.attr.more`
                 head = bindings.get(parts[cut])
                 if head is not None and head[0] == "ref" and head[1][0] == "q":
-                    tail = ".".join(parts[cut + 1:])
+                    tail = ".".join(parts[cut + 1 :])
                     return self.resolve(("q", f"{head[1][1]}.{tail}"), depth + 1)
                 return None
             if value is None:
@@ -876,8 +927,11 @@ def _combine(scans: list[_RootScan]) -> ProjectIndex:
         facts.update(scan.facts)
         libraries |= scan.libraries
     return ProjectIndex(
-        facts, frozenset(libraries), complete=not any(s.truncated for s in scans),
-        files_seen=sum(s.files_seen for s in scans), seconds=sum(s.seconds for s in scans),
+        facts,
+        frozenset(libraries),
+        complete=not any(s.truncated for s in scans),
+        files_seen=sum(s.files_seen for s in scans),
+        seconds=sum(s.seconds for s in scans),
     )
 
 
@@ -963,13 +1017,15 @@ def _python_files(root: str) -> Iterator[str]:
     root = os.path.abspath(root)
     for directory, subdirectories, files in os.walk(root):
         if directory != root and (
-            "pyvenv.cfg" in files or "conda-meta" in subdirectories
+            "pyvenv.cfg" in files
+            or "conda-meta" in subdirectories
             or (os.path.basename(directory) in _BUILD_DIRS and "__init__.py" not in files)
         ):
             subdirectories[:] = []
             continue
         subdirectories[:] = sorted(
-            d for d in subdirectories
+            d
+            for d in subdirectories
             if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info")
         )
         for name in sorted(files):

@@ -13,8 +13,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
-_SCOPE_NODES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
-                ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_SCOPE_NODES = (
+    ast.Module,
+    ast.ClassDef,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
 
 
 @dataclass(eq=False)
@@ -162,16 +171,28 @@ class _Builder:
         self.owner.scope_of_node[id(tree)] = module
         self._push_children(tree, module)
         handlers = {
-            ast.FunctionDef: self._function, ast.AsyncFunctionDef: self._function,
-            ast.Lambda: self._lambda, ast.ClassDef: self._class,
-            ast.ListComp: self._comprehension, ast.SetComp: self._comprehension,
-            ast.DictComp: self._comprehension, ast.GeneratorExp: self._comprehension,
-            ast.Import: self._import, ast.ImportFrom: self._import_from,
-            ast.Assign: self._assign, ast.AnnAssign: self._ann_assign, ast.NamedExpr: self._named_expr,
-            ast.Global: self._global, ast.Nonlocal: self._nonlocal, ast.Name: self._name,
-            ast.ExceptHandler: self._except_handler, ast.MatchAs: self._match_capture,
-            ast.MatchStar: self._match_capture, ast.MatchMapping: self._match_capture,
-            ast.Yield: self._yield, ast.YieldFrom: self._yield,
+            ast.FunctionDef: self._function,
+            ast.AsyncFunctionDef: self._function,
+            ast.Lambda: self._lambda,
+            ast.ClassDef: self._class,
+            ast.ListComp: self._comprehension,
+            ast.SetComp: self._comprehension,
+            ast.DictComp: self._comprehension,
+            ast.GeneratorExp: self._comprehension,
+            ast.Import: self._import,
+            ast.ImportFrom: self._import_from,
+            ast.Assign: self._assign,
+            ast.AnnAssign: self._ann_assign,
+            ast.NamedExpr: self._named_expr,
+            ast.Global: self._global,
+            ast.Nonlocal: self._nonlocal,
+            ast.Name: self._name,
+            ast.ExceptHandler: self._except_handler,
+            ast.MatchAs: self._match_capture,
+            ast.MatchStar: self._match_capture,
+            ast.MatchMapping: self._match_capture,
+            ast.Yield: self._yield,
+            ast.YieldFrom: self._yield,
         }
         while self.stack:
             node, parent, scope = self.stack.pop()
@@ -212,8 +233,13 @@ class _Builder:
     # -- definitions ----------------------------------------------------------------------
     def _function(self, node: FunctionNode, scope: Scope) -> None:
         self._bind(Binding(node.name, node, "def"), scope)
-        for expr in [*node.decorator_list, *_defaults(node.args), node.returns, *_annotations(node.args),
-                     *getattr(node, "type_params", [])]:
+        for expr in [
+            *node.decorator_list,
+            *_defaults(node.args),
+            node.returns,
+            *_annotations(node.args),
+            *getattr(node, "type_params", []),
+        ]:
             self._push(expr, node, scope)
         inner = self._new_scope(node, "function", scope)
         self._bind_params(node.args, node, inner)

@@ -87,8 +87,10 @@ class SignalResolver:
             return False
         cls = class_scope.node
         for binding in class_scope.bindings.get(attribute, []):
-            if binding.kind == "assign" and binding.value is not None and self.makes_signal(
-                binding.value, class_scope
+            if (
+                binding.kind == "assign"
+                and binding.value is not None
+                and self.makes_signal(binding.value, class_scope)
             ):
                 return True
         for node in ast.walk(cls):

@@ -54,9 +54,7 @@ def check(context: FileContext) -> Iterator[Finding]:
             return True
         return bool(context.astroid.is_signal(expr))
 
-    analysis = ContractAnalysis(
-        context.scopes, context.tree, is_signal, project.sends, context.connect_sites
-    )
+    analysis = ContractAnalysis(context.scopes, context.tree, is_signal, project.sends, context.connect_sites)
     if any(context.enabled(code) for code in _RECEIVER_CODES):
         for site in analysis.receiver_sites():
             try:
@@ -144,7 +142,10 @@ def _receiver_findings(verdict: ReceiverVerdict, context: FileContext) -> Iterat
             )
         else:
             message = RULES["SIG302"].format(
-                receiver=receiver, keyword=problem.keyword, signal=signal, reason=problem.reason,
+                receiver=receiver,
+                keyword=problem.keyword,
+                signal=signal,
+                reason=problem.reason,
                 source=_source_text(verdict.contract, problem.keyword),
             )
         yield Finding(site.line, site.col, problem.code, message)
@@ -190,8 +191,7 @@ def _judge_send(send: SendCall, is_signal: Callable[[ast.expr, Scope], bool]) ->
         return None
     if send.positional > 1:
         problem = (
-            f"is given {send.positional} positional arguments, but blinker takes only the sender "
-            "positionally"
+            f"is given {send.positional} positional arguments, but blinker takes only the sender positionally"
         )
     else:
         problem = (

@@ -23,9 +23,7 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def workflow_command(
-    command: str, message: str, *, file: str, line: int, col: int, title: str
-) -> str:
+def workflow_command(command: str, message: str, *, file: str, line: int, col: int, title: str) -> str:
     properties = {"file": file, "line": str(line), "col": str(col), "title": title}
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
     return f"::{command} {rendered}::{escape_data(message)}"

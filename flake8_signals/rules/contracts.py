@@ -69,7 +69,7 @@ SIG301 = Rule(
         f"{_KEYWORDS_DOC}\n\n"
         f"{_RESOLUTION}"
     ),
-    example='''\
+    example="""\
 from blinker import Signal
 
 order_paid = Signal()
@@ -78,8 +78,8 @@ order_paid = Signal()
 @order_paid.connect
 def send_receipt(**extra):
     print("receipt for", extra)
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 from blinker import Signal
 
 order_paid = Signal()
@@ -88,7 +88,7 @@ order_paid = Signal()
 @order_paid.connect
 def send_receipt(sender, **extra):
     print("receipt for", sender, extra)
-''',
+""",
     references=_REFERENCES,
     notes=(
         "`{receiver}` names the receiver: `'name'`, `lambda`, `'self.method'`, `'Handler' "
@@ -119,7 +119,7 @@ SIG302 = Rule(
         f"{_KEYWORDS_DOC}\n\n"
         f"{_RESOLUTION}"
     ),
-    example='''\
+    example="""\
 from blinker import Signal
 
 order_paid = Signal()
@@ -132,8 +132,8 @@ def send_receipt(sender, order):
 
 def pay(customer, order):
     order_paid.send(customer, order=order, amount=order.total)
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 from blinker import Signal
 
 order_paid = Signal()
@@ -146,7 +146,7 @@ def send_receipt(sender, order, **extra):
 
 def pay(customer, order):
     order_paid.send(customer, order=order, amount=order.total)
-''',
+""",
     references=_REFERENCES,
     notes=(
         "`{source}` is `Flask` for Flask's built-in signals, or the sends that pass the keyword: "
@@ -189,7 +189,7 @@ SIG303 = Rule(
         "generator function).\n\n"
         f"{_RESOLUTION}"
     ),
-    example='''\
+    example="""\
 from blinker import Signal
 
 order_paid = Signal()
@@ -202,8 +202,8 @@ async def send_receipt(sender, **extra):
 
 def pay(customer):
     order_paid.send(customer)
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 from blinker import Signal
 
 order_paid = Signal()
@@ -216,7 +216,7 @@ async def send_receipt(sender, **extra):
 
 async def pay(customer):
     await order_paid.send_async(customer)
-''',
+""",
     references=_REFERENCES,
     notes=("`{where}` is where the first such `send()` is: `line N` in the same file, or `path:N`.",),
 )
@@ -245,7 +245,7 @@ SIG304 = Rule(
         "is reported only when the object `send` is called on is known to be a blinker signal; "
         "positional arguments hidden in `*args` are not counted."
     ),
-    example='''\
+    example="""\
 from blinker import Signal
 
 order_paid = Signal()
@@ -253,8 +253,8 @@ order_paid = Signal()
 
 def pay(customer, amount):
     order_paid.send(customer, amount)
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 from blinker import Signal
 
 order_paid = Signal()
@@ -262,7 +262,7 @@ order_paid = Signal()
 
 def pay(customer, amount):
     order_paid.send(customer, amount=amount)
-''',
+""",
     references=_REFERENCES,
     notes=(
         "`{problem}` is `is given N positional arguments, but blinker takes only the sender "

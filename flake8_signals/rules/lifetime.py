@@ -50,7 +50,7 @@ SIG101 = Rule(
         "function, or any function of a `test_*.py`, `*_test.py` or `conftest.py` module).\n\n"
         f"{_WEAKNESS}"
     ),
-    example='''\
+    example="""\
 from flask.signals import request_finished
 
 
@@ -59,8 +59,8 @@ def register_signal_handlers(app):
         print(response.status)
 
     request_finished.connect(log_response, app)
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 from flask.signals import request_finished
 
 
@@ -70,7 +70,7 @@ def log_response(sender, response, **extra):
 
 def register_signal_handlers(app):
     request_finished.connect(log_response, app)
-''',
+""",
     references=_REFERENCES,
 )
 
@@ -95,14 +95,14 @@ SIG102 = Rule(
         "reported.\n\n"
         f"{_WEAKNESS}"
     ),
-    example='''\
+    example="""\
 from blinker import signal
 
 order_paid = signal("order-paid")
 
 order_paid.connect(lambda sender, **extra: print("paid", sender))
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 from blinker import signal
 
 order_paid = signal("order-paid")
@@ -113,7 +113,7 @@ def print_payment(sender, **extra):
 
 
 order_paid.connect(print_payment)
-''',
+""",
     references=_REFERENCES,
     notes=(
         "`{receiver}` is `lambda` for an inline lambda, or `lambda 'name'` for one held in a local variable.",
@@ -125,8 +125,7 @@ SIG103 = Rule(
     code="SIG103",
     name="weakly-connected-temporary-callable",
     summary=(
-        "A temporary callable (partial, callable instance, factory-made closure) is connected "
-        "with weak=True"
+        "A temporary callable (partial, callable instance, factory-made closure) is connected with weak=True"
     ),
     message=(
         "{receiver} is connected to '{signal}' with weak=True and is garbage-collected "
@@ -148,7 +147,7 @@ SIG103 = Rule(
         "factory it cannot follow is not reported.\n\n"
         f"{_WEAKNESS}"
     ),
-    example='''\
+    example="""\
 import functools
 
 from blinker import signal
@@ -161,8 +160,8 @@ def notify(channel, sender, **extra):
 
 
 order_paid.connect(functools.partial(notify, "email"))
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 import functools
 
 from blinker import signal
@@ -176,7 +175,7 @@ def notify(channel, sender, **extra):
 
 notify_by_email = functools.partial(notify, "email")
 order_paid.connect(notify_by_email)
-''',
+""",
     references=_REFERENCES,
     notes=(
         "`{receiver}` describes the object: `functools.partial object`, `temporary 'Handler' "
@@ -207,7 +206,7 @@ SIG104 = Rule(
         "reported, nor is an object whose constructor may store `self` somewhere.\n\n"
         f"{_WEAKNESS}"
     ),
-    example='''\
+    example="""\
 from blinker import signal
 
 order_paid = signal("order-paid")
@@ -221,8 +220,8 @@ class Mailer:
 def setup():
     mailer = Mailer()
     order_paid.connect(mailer.on_paid)
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 from blinker import signal
 
 order_paid = signal("order-paid")
@@ -238,7 +237,7 @@ mailer = Mailer()
 
 def setup():
     order_paid.connect(mailer.on_paid)
-''',
+""",
     references=_REFERENCES,
     notes=(
         "`{receiver}` is `bound method 'Handler().on_event'` or `bound method 'h.on_event' of "

@@ -23,7 +23,7 @@ _PROJECT_DOC = (
 )
 _SILENCE_DOC = (
     "Names built at run time (f-strings, variables) are unknown: a lookup of a name that such a "
-    "name could match (`f\"user-{action}\"` matches every `user-...`; a plain variable matches "
+    'name could match (`f"user-{action}"` matches every `user-...`; a plain variable matches '
     "everything) is not reported, unless the run-time lookup's signal is only compared or tested. "
     "A namespace passed to a function, stored elsewhere or written to (`ns[name] = ...`, "
     "`ns.update()`) is not judged at all, nor is a namespace reached through a parameter."
@@ -44,14 +44,14 @@ SIG201 = Rule(
         "Finds a signal looked up by a name its namespace does not declare, with a did-you-mean "
         "when a declared name is close.\n\n"
         "For a namespace made with `Namespace()` (or `WeakNamespace()`) the declared names are "
-        "those passed to its `.signal(\"...\")` at module level in the module that creates it "
-        "(the usual `user_created = ns.signal(\"user-created\")`), and at module level in other "
+        'those passed to its `.signal("...")` at module level in the module that creates it '
+        '(the usual `user_created = ns.signal("user-created")`), and at module level in other '
         "modules unless the name is a near miss of one of those. Every other lookup is judged: "
-        "`ns.signal(\"x\")` in a function or another module, and `ns[\"x\"]`, which raises "
+        '`ns.signal("x")` in a function or another module, and `ns["x"]`, which raises '
         "`KeyError` for a name that is never created. The private namespaces of known libraries "
         "(Flask's, Flask-Login's, Flask-Security-Too's, ...) are judged the same way against the "
         "names the library declares.\n\n"
-        "In blinker's default namespace (`blinker.signal(\"x\")`) anyone may add a name, so only a "
+        'In blinker\'s default namespace (`blinker.signal("x")`) anyone may add a name, so only a '
         "name that the project connects to but never sends is judged, and only when it is a near "
         "miss of a name the project sends or declares at module level."
     ),
@@ -66,7 +66,7 @@ SIG201 = Rule(
         f"is not reported. {_SILENCE_DOC}\n\n"
         f"{_PROJECT_DOC}"
     ),
-    example='''\
+    example="""\
 from blinker import Namespace
 
 account_signals = Namespace()
@@ -79,8 +79,8 @@ def send_welcome_mail(sender, **extra):
 
 def install():
     account_signals.signal("user-crated").connect(send_welcome_mail)
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 from blinker import Namespace
 
 account_signals = Namespace()
@@ -93,7 +93,7 @@ def send_welcome_mail(sender, **extra):
 
 def install():
     user_created.connect(send_welcome_mail)
-''',
+""",
     references=_REFERENCES,
     notes=(
         "`{namespace}` is `namespace '<module>.<variable>'`, `<Library>'s namespace` or "
@@ -115,7 +115,7 @@ SIG202 = Rule(
     ),
     fix="use {real}",
     what_it_does=(
-        "Finds `blinker.signal(\"x\")` (or `blinker.default_namespace.signal(\"x\")`) where `x` is "
+        'Finds `blinker.signal("x")` (or `blinker.default_namespace.signal("x")`) where `x` is '
         "the name of a signal that lives in another namespace: Flask's private namespace "
         "(`request-started`, `template-rendered`, ...), a known extension's (Flask-Login, "
         "Flask-Principal, Flask-SQLAlchemy, Flask-Security-Too, Flask-Mail, mongoengine), or one "
@@ -125,14 +125,14 @@ SIG202 = Rule(
     why_bad=(
         f"{_LOOKUP_DOC}\n\n"
         "Flask and its extensions keep their signals in a namespace of their own, so "
-        "`blinker.signal(\"request-started\") is flask.request_started` is `False`: receivers "
+        '`blinker.signal("request-started") is flask.request_started` is `False`: receivers '
         "connected to the former never run when Flask handles a request.\n\n"
         "A library's names count only in a project that imports that library, and nothing is "
         "reported when the project itself sends the name in the default namespace (it then uses "
         f"that name for a signal of its own). {_SILENCE_DOC}\n\n"
         f"{_PROJECT_DOC}"
     ),
-    example='''\
+    example="""\
 import blinker
 from flask import Flask
 
@@ -144,8 +144,8 @@ def log_request(sender, **extra):
 
 
 blinker.signal("request-started").connect(log_request, app)
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 from flask import Flask, request_started
 
 app = Flask(__name__)
@@ -156,8 +156,11 @@ def log_request(sender, **extra):
 
 
 request_started.connect(log_request, app)
-''',
-    references=(*_REFERENCES, ("Flask: Core signals list", "https://flask.palletsprojects.com/en/stable/api/#core-signals-list")),
+""",
+    references=(
+        *_REFERENCES,
+        ("Flask: Core signals list", "https://flask.palletsprojects.com/en/stable/api/#core-signals-list"),
+    ),
     notes=(
         "`{owner}` is `<Library>'s namespace` or `namespace '<module>.<variable>'`.",
         "`{real}` is where to import the signal from, e.g. `flask.request_started`.",
@@ -175,35 +178,35 @@ SIG203 = Rule(
     fix="correct the misspelt one so that they agree",
     what_it_does=(
         "Compares a module-level declaration's variable with the name it declares "
-        "(`template_block_rendered = ns.signal(\"template-bock-rendered\")`) and reports the pair "
+        '(`template_block_rendered = ns.signal("template-bock-rendered")`) and reports the pair '
         "when a word of one is a near miss of a word of the other."
     ),
     why_bad=(
         "Code that imports the variable and code that looks the signal up by its name "
-        "(`ns.signal(\"template-block-rendered\")`, in another module or another package) then "
+        '(`ns.signal("template-block-rendered")`, in another module or another package) then '
         "disagree about the signal. A lookup by the variable's spelling silently creates a second "
         "signal, and receivers connected to one never hear sends on the other.\n\n"
         "Words are compared with `-` and `_` folded and camelCase split. Words both sides share "
         "are set aside; when one side has no word left the names agree "
-        "(`user_logged_in = ns.signal(\"logged-in\")`, `initialized = "
-        "signal(\"pelican_initialized\")`). What is left must pair up one for one as near misses "
+        '(`user_logged_in = ns.signal("logged-in")`, `initialized = '
+        'signal("pelican_initialized")`). What is left must pair up one for one as near misses '
         "(one edit apart for words of four letters or more, two for six or more, never differing in "
         "digits): "
         "`bock`/`block` and `succeed`/`succeeded` do, `on_save`/`saved` and `created`/`deleted` "
         "do not."
     ),
-    example='''\
+    example="""\
 from blinker import Namespace
 
 template_signals = Namespace()
 template_block_rendered = template_signals.signal("template-bock-rendered")
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 from blinker import Namespace
 
 template_signals = Namespace()
 template_block_rendered = template_signals.signal("template-block-rendered")
-''',
+""",
     references=_REFERENCES,
 )
 
@@ -217,7 +220,7 @@ SIG291 = Rule(
     ),
     fix="check the name against the sender's, or import the signal from the package that sends it",
     what_it_does=(
-        "Finds `blinker.signal(\"x\")` connected to when nothing in the project sends `x` in "
+        'Finds `blinker.signal("x")` connected to when nothing in the project sends `x` in '
         "blinker's default namespace nor declares it at module level, and `x` is no near miss of a "
         "name that is sent or declared (that is SIG201) nor another namespace's name (SIG202)."
     ),
@@ -229,7 +232,7 @@ SIG291 = Rule(
         f"{_SILENCE_DOC}\n\n"
         f"{_PROJECT_DOC}"
     ),
-    example='''\
+    example="""\
 from blinker import signal
 
 
@@ -238,8 +241,8 @@ def archive_invoice(sender, **extra):
 
 
 signal("invoice-archive-requested").connect(archive_invoice)
-''',
-    use_instead='''\
+""",
+    use_instead="""\
 from blinker import signal
 
 invoice_archive_requested = signal("invoice-archive-requested")
@@ -254,7 +257,7 @@ invoice_archive_requested.connect(archive_invoice)
 
 def request_archive(invoice):
     invoice_archive_requested.send(invoice)
-''',
+""",
     options=(
         "Off by default: a plain `flake8` run leaves it out (the plugin puts it in flake8's "
         "extended default ignore list). Turn it on with `--extend-select SIG291` (`extend-select = "
