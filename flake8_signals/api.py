@@ -19,12 +19,13 @@ def check_source(
 ) -> list[Finding]:
     """All findings for one module's source, sorted by position.
 
-    ``select`` limits the codes (prefixes allowed, e.g. ``"SIG1"``); default: every rule.
-    A module that does not parse gives no findings (flake8 reports E999 for it).
+    ``select`` limits the codes (prefixes allowed, e.g. ``"SIG1"``); default: the rules that
+    are on by default. A module that does not parse (a syntax error, null bytes, nesting too deep
+    for the parser) gives no findings, as under flake8, which reports E999 for it.
     """
     try:
         tree = ast.parse(source, filename=filename)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     config = CheckConfig.create(select=select, source_roots=source_roots)
     return check_module(tree, source, filename, config)
@@ -42,6 +43,6 @@ def check_file(
     try:
         with tokenize.open(path) as handle:
             source = handle.read()
-    except (OSError, SyntaxError, UnicodeDecodeError):
+    except (OSError, SyntaxError, UnicodeError):  # unreadable, an unknown codec, undecodable
         return []
     return check_source(source, str(path), select=select, source_roots=source_roots)

@@ -12,6 +12,7 @@ from functools import cached_property
 from . import stats
 from .analysis.connect_sites import ConnectSite, find_connect_sites
 from .analysis.scopes import ModuleScopes, module_name_for, package_root_for
+from .boundary import FAMILY, contained
 from .checks import FAMILIES
 from .findings import Finding
 from .rules import RULES
@@ -90,10 +91,10 @@ def check_module(tree: ast.Module, source: str, filename: str, config: CheckConf
     context = FileContext(tree, source, filename, config)
     findings: list[Finding] = []
     for family in families:
-        try:
-            findings.extend(f for f in family.check(context) if f.code in config.enabled)
-        except Exception:  # one escaping exception would abort the user's flake8 run
-            continue
+        found: list[Finding] = []
+        with contained(FAMILY):
+            found = [f for f in family.check(context) if f.code in config.enabled]
+        findings.extend(found)
     elapsed = time.perf_counter() - started
     stats.STATS.check_seconds += elapsed
     if elapsed > stats.STATS.max_file_seconds:

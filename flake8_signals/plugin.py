@@ -50,11 +50,7 @@ class Plugin:
         config = self._config or CheckConfig.create()
         if not config.enabled:
             return  # flake8 runs every plugin, selected or not (flake8#751): do no work
-        try:
-            findings = check_module(self.tree, "".join(self.lines), self.filename, config)
-        except Exception:  # never abort the user's whole flake8 run
-            return
-        for finding in findings:
+        for finding in check_module(self.tree, "".join(self.lines), self.filename, config):
             yield finding.line, finding.col, finding.flake8_text(), type(self)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass
@@ -26,6 +26,8 @@ class Stats:
     check_seconds: float = 0.0  # all of the plugin's time, astroid included
     max_file_seconds: float = 0.0
     max_file: str = ""
+    # exceptions stopped by flake8_signals.boundary, by layer: each cost some findings
+    swallowed: dict[str, int] = field(default_factory=dict)
 
 
 STATS = Stats()

@@ -10,10 +10,12 @@ from __future__ import annotations
 import ast
 import gc
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .. import stats
+from ..boundary import ASTROID, contained
 from .import_guard import project_search_path
 from .known_signals import NAMESPACE_CLASS_QNAMES, SIGNAL_CLASS_QNAMES
 from .lifetime import Inference
@@ -81,12 +83,10 @@ def _freeze_heap() -> None:
 
 
 def _has_class(cls: Any, qnames: frozenset[str]) -> bool:
-    try:
-        if cls.qname() in qnames:
-            return True
-        return any(ancestor.qname() in qnames for ancestor in cls.ancestors())
-    except Exception:
-        return False
+    found = False
+    with contained(ASTROID):
+        found = cls.qname() in qnames or any(ancestor.qname() in qnames for ancestor in cls.ancestors())
+    return found
 
 
 class AstroidFile(Inference):
@@ -106,24 +106,11 @@ class AstroidFile(Inference):
     def _build(self) -> Any:
         if self._module is None and not self._failed:
             started = time.perf_counter()
+            self._failed = True  # until the build below completes
             try:
-                astroid = _astroid()
-                with project_search_path(self.source_roots):
-                    builder = astroid.builder.AstroidBuilder(astroid.MANAGER)
-                    self._module = builder.string_build(self.source, self.module_name, self.filename)
-                for node in self._module.nodes_of_class(
-                    (astroid.nodes.Call, astroid.nodes.Attribute, astroid.nodes.Name)
-                ):
-                    key = (
-                        type(node).__name__,
-                        node.lineno,
-                        node.col_offset,
-                        node.end_lineno,
-                        node.end_col_offset,
-                    )
-                    self._index[key] = node
-            except Exception:
-                self._failed = True
+                with contained(ASTROID):
+                    self._module = self._build_module()
+                    self._failed = False
             finally:
                 elapsed = time.perf_counter() - started
                 self._spent += elapsed
@@ -131,6 +118,17 @@ class AstroidFile(Inference):
                 stats.STATS.astroid_build_seconds += elapsed
                 _freeze_heap()
         return self._module
+
+    def _build_module(self) -> Any:
+        astroid = _astroid()
+        with project_search_path(self.source_roots):
+            module = astroid.builder.AstroidBuilder(astroid.MANAGER).string_build(
+                self.source, self.module_name, self.filename
+            )
+        for node in module.nodes_of_class((astroid.nodes.Call, astroid.nodes.Attribute, astroid.nodes.Name)):
+            key = (type(node).__name__, node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+            self._index[key] = node
+        return module
 
     def _node(self, node: ast.AST) -> Any:
         if self._build() is None:
@@ -148,18 +146,11 @@ class AstroidFile(Inference):
         """All values ``node`` may have, or None when any of them is unknown."""
         if node is None or self._spent > FILE_BUDGET_SECONDS:
             return None
-        from astroid.util import UninferableBase
-
         started = time.perf_counter()
-        values: list[Any] = []
+        values: list[Any] | None = None
         try:
-            with project_search_path(self.source_roots):
-                for value in node.infer():
-                    if isinstance(value, UninferableBase) or len(values) >= _MAX_VALUES:
-                        return None
-                    values.append(value)
-        except Exception:  # astroid's InferenceError, RecursionError, or its own bugs
-            return None
+            with contained(ASTROID), project_search_path(self.source_roots):
+                values = _all_values(node)
         finally:
             elapsed = time.perf_counter() - started
             self._spent += elapsed
@@ -221,6 +212,22 @@ class AstroidFile(Inference):
         return factory.name
 
 
+def _all_values(node: Any) -> list[Any] | None:
+    """Every value astroid infers for ``node``; None when one is Uninferable or there are too many."""
+    from astroid.exceptions import AstroidError
+    from astroid.util import UninferableBase
+
+    values: list[Any] = []
+    try:
+        for value in node.infer():
+            if isinstance(value, UninferableBase) or len(values) >= _MAX_VALUES:
+                return None
+            values.append(value)
+    except AstroidError:  # inference gave up: not known, and no bug
+        return None
+    return values
+
+
 def _only_returned(result: Any, factory: Any, nodes: Any) -> bool:
     """The factory makes ``result`` and hands it only to its caller."""
     if isinstance(result, nodes.Lambda):
@@ -253,8 +260,9 @@ def _parse(path: str, module_name: str, is_package: bool) -> tuple[ast.Module, M
     import tokenize
 
     try:
-        with tokenize.open(path) as handle:
+        with tokenize.open(path) as handle, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             tree = ast.parse(handle.read(), filename=path)
-        return tree, ModuleScopes(tree, module_name, is_package)
-    except Exception:
-        return None
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # a library module this interpreter cannot read: its classes stay unknown
+    return tree, ModuleScopes(tree, module_name, is_package)

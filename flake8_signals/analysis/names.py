@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..boundary import SITE, contained
 from .project_index import DEFAULT_NAMESPACE, Lookup, ModuleFacts, NamespaceInfo, ProjectIndex, SignalIdentity
 from .similarity import closest_near_miss, declaration_mismatch, did_you_mean, names_near_miss
 
@@ -45,10 +46,10 @@ class NameAnalysis:
         for lookup in self.facts.lookups:
             if lookup.name is None:
                 continue
-            try:
-                yield from self._judge(lookup)
-            except Exception:
-                continue
+            verdicts: list[Verdict] = []
+            with contained(SITE):
+                verdicts = list(self._judge(lookup))
+            yield from verdicts
 
     def _judge(self, lookup: Lookup) -> Iterator[Verdict]:
         namespace_id = self.index.namespace_of(lookup.namespace)

@@ -61,10 +61,12 @@ import os
 import re
 import sys
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..boundary import PROJECT_FILE, contained
 from .known_signals import KNOWN_NAMESPACES, KNOWN_SIGNALS, NAMESPACE_CLASSES
 from .scopes import ModuleScopes, module_name_for
 
@@ -648,11 +650,8 @@ class ProjectIndex:
 
     def identity_of(self, expr: ast.expr, context: FileContext) -> SignalIdentity | None:
         """The signal ``expr`` (an expression in the linted file) refers to, when the index knows."""
-        try:
-            ref = _extractor_for(context).ref_of(expr)
-            target = self.resolve(ref) if ref is not None else None
-        except Exception:
-            return None
+        ref = _extractor_for(context).ref_of(expr)
+        target = self.resolve(ref) if ref is not None else None
         return target[1] if target is not None and target[0] == "signal" else None
 
     # -- queries ------------------------------------------------------------------------------
@@ -986,11 +985,14 @@ def _is_source(data: bytes) -> bool:
 def _parse_into(facts: dict[str, ModuleFacts], path: str, data: bytes) -> None:
     try:
         source = importlib.util.decode_source(data)
-        tree = ast.parse(source, filename=path)
+        with warnings.catch_warnings():  # an unrelated file's SyntaxWarning is not the user's concern here
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, filename=path)
+    except (SyntaxError, ValueError, UnicodeError, LookupError, RecursionError, MemoryError):
+        return  # not Python this interpreter reads: the file is left out
+    with contained(PROJECT_FILE):
         module = module_name_for(path)
         facts[path] = extract(tree, ModuleScopes(tree, module, path.endswith("__init__.py")), module, path)
-    except Exception:  # undecodable, a syntax error, too deep: the file is left out
-        return
 
 
 def _signal_names(all_facts: Iterable[ModuleFacts]) -> set[str]:

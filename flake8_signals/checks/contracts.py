@@ -20,6 +20,7 @@ from ..analysis.contracts import (
 )
 from ..analysis.scopes import Scope
 from ..analysis.signals import SignalResolver
+from ..boundary import SITE, contained
 from ..findings import Finding
 from ..rules import RULES
 
@@ -57,17 +58,15 @@ def check(context: FileContext) -> Iterator[Finding]:
     analysis = ContractAnalysis(context.scopes, context.tree, is_signal, project.sends, context.connect_sites)
     if any(context.enabled(code) for code in _RECEIVER_CODES):
         for site in analysis.receiver_sites():
-            try:
+            findings: list[Finding] = []
+            with contained(SITE):
                 findings = _judge_receiver(site, analysis, context)
-            except Exception:  # astroid or odd code: silence for this site only
-                continue
             yield from findings
     if context.enabled("SIG304"):
         for send in analysis.malformed_sends():
-            try:
+            finding = None
+            with contained(SITE):
                 finding = _judge_send(send, is_signal)
-            except Exception:  # same for one send
-                continue
             if finding is not None:
                 yield finding
 
@@ -79,16 +78,12 @@ class _Project:
     def __init__(self, context: FileContext) -> None:
         self.context = context
         self._index: Any = None
-        self._failed = False
 
     def _get(self) -> Any:
-        if self._index is None and not self._failed:
-            try:
-                from ..analysis import project_index
+        if self._index is None:
+            from ..analysis import project_index
 
-                self._index = project_index.index_for(self.context)
-            except Exception:  # an unreadable project: same-file knowledge only
-                self._failed = True
+            self._index = project_index.index_for(self.context)
         return self._index
 
     def _identity(self, expr: ast.expr) -> Any:
@@ -96,19 +91,13 @@ class _Project:
         return None if index is None else index.identity_of(expr, self.context)
 
     def knows_signal(self, expr: ast.expr) -> bool:
-        try:
-            return self._identity(expr) is not None
-        except Exception:
-            return False
+        return self._identity(expr) is not None
 
     def sends(self, expr: ast.expr) -> tuple[SentBy, ...] | None:
-        try:
-            identity = self._identity(expr)
-            if identity is None:
-                return ()
-            return sends_from_index(self._index.sends_for(identity), os.path.abspath(self.context.filename))
-        except Exception:
-            return None
+        identity = self._identity(expr)
+        if identity is None:
+            return ()
+        return sends_from_index(self._index.sends_for(identity), os.path.abspath(self.context.filename))
 
 
 def _may_have_misplaced_send(tree: ast.AST) -> bool:

@@ -11,6 +11,7 @@ from ..analysis.connect_sites import ConnectSite
 from ..analysis.display import short_source
 from ..analysis.lifetime import LifetimeAnalysis, is_test_module
 from ..analysis.signals import SignalResolver
+from ..boundary import SITE, contained
 from ..findings import Finding
 from ..rules import RULES
 
@@ -43,10 +44,9 @@ def check(context: FileContext) -> Iterator[Finding]:
         context.scopes, sites, weak_signal_site, test_module=is_test_module(context.filename)
     )
     for site in sites:
-        try:
+        finding = None
+        with contained(SITE):
             finding = _judge(site, analysis, signals, context)
-        except Exception:  # astroid or odd code: silence for this site only
-            continue
         if finding is not None:
             yield finding
 

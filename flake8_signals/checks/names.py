@@ -29,13 +29,9 @@ def check(context: FileContext) -> Iterator[Finding]:
         return  # nothing looked up by name in what could be a blinker namespace: skip the project
     index = project_index.index_for(context)
     for verdict in NameAnalysis(facts, index).verdicts():
-        if not context.enabled(verdict.code):
-            continue
-        try:
+        if context.enabled(verdict.code):
             message = RULES[verdict.code].format(**dict(verdict.values))
-        except (KeyError, IndexError, ValueError):
-            continue
-        yield Finding(verdict.line, verdict.col, verdict.code, message)
+            yield Finding(verdict.line, verdict.col, verdict.code, message)
 
 
 def _may_be_blinker(lookup: project_index.Lookup) -> bool:

@@ -27,8 +27,8 @@ import os
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Hashable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from types import CodeType, FrameType
 from typing import Any
@@ -40,7 +40,6 @@ ALIVE = "alive"
 LOST = "lost"
 DISCONNECTED = "disconnected"
 ORPHANED = "orphaned"
-STATES = (LOST, ALIVE, DISCONNECTED, ORPHANED)
 
 _WRAPPER_MARK = "__flake8_signals_wrapper__"
 _RUNTIME_DIR = os.path.normcase(os.path.dirname(os.path.abspath(__file__)))
@@ -441,15 +440,6 @@ class Recorder:
             for _ in range(4):
                 if gc.collect() == 0:
                     break
-        finally:
-            self.phase = previous
-
-    @contextmanager
-    def phase_as(self, phase: str) -> Iterator[None]:
-        previous = self.phase
-        self.phase = phase
-        try:
-            yield
         finally:
             self.phase = previous
 

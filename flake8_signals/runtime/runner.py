@@ -20,13 +20,9 @@ from typing import IO, Any
 
 import flake8_signals
 
-from . import child
-
 #: Statuses a run can end with: the child's own plus two seen only by the parent.
 KILLED = "killed"  # the child did not stop at the time limit and was killed: nothing reported
 CRASHED = "crashed"  # the child ended without writing a result (os._exit in the target, a crash)
-STATUSES = (child.FINISHED, child.RAISED, child.TIMEOUT, child.LOAD_ERROR, KILLED, CRASHED)
-
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_GRACE = 5.0
 
