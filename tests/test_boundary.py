@@ -96,8 +96,9 @@ def test_flake8_reports_the_debug_exception(tmp_path):
     quiet = subprocess.run([sys.executable, "-c", plant], cwd=tmp_path, capture_output=True, text=True,
                            timeout=120, env={"PATH": "", "PYTHONPATH": str(ROOT)})
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    debug = {"PATH": "", "PYTHONPATH": str(ROOT), boundary.DEBUG_VARIABLE: "1"}
     loud = subprocess.run([sys.executable, "-c", plant], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=120, env={"PATH": "", "PYTHONPATH": str(ROOT), boundary.DEBUG_VARIABLE: "1"})
+                          timeout=120, env=debug)
     assert loud.returncode != 0
     assert "RuntimeError: planted bug" in loud.stdout + loud.stderr
 

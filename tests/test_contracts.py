@@ -17,6 +17,7 @@ from flake8_signals.analysis.contracts import (
 from flake8_signals.analysis.scopes import ModuleScopes
 from flake8_signals.api import check_source
 from flake8_signals.checker import CheckConfig, FileContext
+from flake8_signals.libraries import library_named
 from flake8_signals.checks import contracts as contracts_family
 
 HEADER = "from blinker import Signal, signal\norder_paid = Signal()\n"
@@ -278,7 +279,7 @@ def _shape(source: str) -> Shape:
     tree = ast.Module(body=[node], type_ignores=[])
     scopes = ModuleScopes(tree)
     name = node.name  # type: ignore[attr-defined]
-    resolver = ShapeResolver(scopes, lambda expr, scope: True)
+    resolver = ShapeResolver(scopes, lambda decorator: True)
     shape = resolver.of_expression(ast.Name(id=name, ctx=ast.Load()), scopes.module)
     assert shape is not None
     return shape
@@ -300,7 +301,8 @@ def _shape(source: str) -> Shape:
     ],
 )
 def test_call_problems(source, keywords, expected):
-    assert [p.code for p in call_problems(_shape(source), keywords)] == expected
+    call = library_named("blinker").receiver_call
+    assert [p.code for p in call_problems(_shape(source), keywords, call)] == expected
 
 
 def test_same_signal_same_key():
@@ -349,8 +351,11 @@ def test_odd_code_does_not_raise(source):
     context = FileContext(tree, source, "odd.py", CheckConfig.create())
     # The family's own loop catches per site; this also proves that the parts around it don't raise.
     list(contracts_family.check(context))
-    for site in contracts_family.ContractAnalysis(context.scopes, tree, lambda e, s: True).receiver_sites():
-        contracts_family.ContractAnalysis(context.scopes, tree, lambda e, s: True).judge(site)
+    analysis = contracts_family.ContractAnalysis(
+        context.scopes, tree, lambda site: None, lambda decorator: True, context.connect_sites
+    )
+    for site in analysis.receiver_sites():
+        analysis.judge(site)
 
 
 # -- the rest of the project (analysis/project_index.py) ---------------------------------------

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_signals.analysis.known_signals import FLASK_SIGNALS
+from flake8_signals.libraries.blinker import FLASK_SIGNALS
 from tests.support import FIXTURES, expected_findings
 
 CONTRACT_FIXTURES = sorted((FIXTURES / "contracts").glob("sig*.py"))

@@ -11,8 +11,10 @@ import importlib.util
 import blinker
 import pytest
 
-from flake8_signals.analysis.known_signals import KNOWN_NAMESPACES, KNOWN_SIGNALS, KnownNamespace
 from flake8_signals.api import check_source
+from flake8_signals.libraries import KNOWN_SIGNALS
+from flake8_signals.libraries.blinker import KNOWN_NAMESPACES
+from flake8_signals.libraries.model import KnownNamespace
 
 _NAMESPACE_CLASSES = {"Namespace", "blinker.Namespace", "blinker.base.Namespace", "WeakNamespace"}
 
@@ -82,11 +84,11 @@ def test_every_entry_is_the_real_signal_and_the_namespace_holds_no_other(namespa
     assert isinstance(runtime_namespace, blinker.Namespace)
     assert {s.name for s in namespace.signals} == set(runtime_namespace)
     for known in namespace.signals:
-        assert known.namespace == namespace.package
+        assert known.namespace == namespace.path
         for exposing in known.modules:
             value = getattr(importlib.import_module(exposing), known.attribute)
             assert value is runtime_namespace[known.name]
-            assert KNOWN_SIGNALS[f"{exposing}.{known.attribute}"] is known
+            assert KNOWN_SIGNALS[f"{exposing}.{known.attribute}"].signal is known
         assert blinker.signal(known.name) is not runtime_namespace[known.name]
 
 

@@ -7,7 +7,8 @@ import importlib
 import blinker
 import pytest
 
-from flake8_signals.analysis.known_signals import FLASK_SIGNALS, KNOWN_SIGNALS
+from flake8_signals.libraries import KNOWN_SIGNALS
+from flake8_signals.libraries.blinker import FLASK_SIGNALS
 
 flask_signals = pytest.importorskip("flask.signals")
 
@@ -24,7 +25,7 @@ def test_each_entry_is_the_real_signal(known):
         assert isinstance(value, blinker.NamedSignal)
         assert value.name == known.name
         assert value is flask_signals._signals[known.name]
-        assert KNOWN_SIGNALS[f"{module_name}.{known.attribute}"] is known
+        assert KNOWN_SIGNALS[f"{module_name}.{known.attribute}"].signal is known
 
 
 def test_flask_signals_are_not_in_blinkers_default_namespace():

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from flake8_signals.analysis import project_index
-from flake8_signals.analysis.project_index import DEFAULT_NAMESPACE, SendInfo, SignalIdentity
+from flake8_signals.analysis.project_index import SendInfo, SignalIdentity
+
+DEFAULT_NAMESPACE = "blinker.default_namespace"
 from flake8_signals.api import check_source
 from flake8_signals.checker import CheckConfig, FileContext
 

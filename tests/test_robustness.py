@@ -800,7 +800,8 @@ def _flake8_cli(argv: Sequence[str], cwd: Path, timeout: float = 300) -> subproc
 
 
 def _sig(code: str, **values: str) -> str:
-    return f"{code} {rule(code).format(**values)}"
+    blinker = {"weakly": "with weak=True", "strong_fix": "pass weak=False"}  # how blinker says it
+    return f"{code} {rule(code).format(**blinker, **values)}"
 
 
 LAMBDA_NOW = {"receiver": "lambda", "when": "as soon as connect() returns"}

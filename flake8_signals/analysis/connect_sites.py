@@ -1,99 +1,112 @@
-"""Where receivers are connected: ``sig.connect(fn, ...)`` calls and ``@sig.connect`` decorators.
+"""Where receivers are connected, found from the syntax alone.
 
-Nothing here knows yet whether ``sig`` is a signal; that is decided later, and only for the few
-sites whose receiver would be lost.
+A site is a call or a decorator spelled like one of the connect forms the library models declare:
+``sig.connect(fn, ...)``, ``connect(fn, ...)`` (a connect function called by its own name),
+``@sig.connect``, ``@sig.connect_via(...)``, ``@receiver(sig, ...)``, ``sig.connected_to(fn)``
+(strong: only the contracts family cares). Which library, if any, a site belongs to is
+decided later (:mod:`.connections`), and only for the sites that matter.
 """
 
 from __future__ import annotations
 
 import ast
+import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-# blinker: connect(receiver, sender=ANY, weak=True) / connect_via(sender, weak=False)
-_CONNECT_WEAK_INDEX = 2
-_CONNECT_VIA_WEAK_INDEX = 1
+from ..libraries import CONNECT_FUNCTIONS, CONNECT_METHODS, DECORATOR_FUNCTIONS, LIBRARIES
+from .scopes import FunctionNode
+
+_FUNCTION_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in CONNECT_FUNCTIONS)
+_DECORATOR_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in DECORATOR_FUNCTIONS)
+_RECEIVER_KEYWORDS = frozenset(
+    form.receiver.name for lib in LIBRARIES for form in lib.connects if form.receiver is not None
+)
 
 
 class ReportedAt:
     """Line and column of a site's ``report_node``, in flake8's convention."""
 
-    report_node: ast.AST
+    report_node: ast.expr
 
     @property
     def line(self) -> int:
-        return self.report_node.lineno  # type: ignore[attr-defined]
+        return self.report_node.lineno
 
     @property
     def col(self) -> int:
-        return self.report_node.col_offset  # type: ignore[attr-defined]
+        return self.report_node.col_offset
+
+
+class Style(enum.Enum):
+    CALL = "call"  # sig.connect(receiver, ...), connect(receiver, ...)
+    BARE_DECORATOR = "bare decorator"  # @sig.connect
+    CALLED_DECORATOR = "called decorator"  # @sig.connect_via(sender), @receiver(sig)
 
 
 @dataclass(frozen=True, eq=False)
 class ConnectSite(ReportedAt):
-    report_node: ast.AST  # the `.connect(` call, or the decorator expression
-    signal: ast.expr  # the expression `.connect` is called on
-    method: str  # "connect" | "connect_via"
-    receiver: ast.expr | None  # the receiver expression (call form)
-    decorated: ast.FunctionDef | ast.AsyncFunctionDef | None  # the receiver (decorator form)
-    weak: bool | None  # None: cannot be evaluated
+    report_node: ast.expr  # the call, or the decorator expression
+    style: Style
+    method: str  # the attribute, or the function's name as written
+    target: ast.expr | None  # what the method is called on; None for a function called by name
+    call: ast.Call | None  # the connect call, or the decorator's call; None for a bare decorator
+    receiver: ast.expr | None  # call form: what is connected
+    decorated: FunctionNode | None  # decorator forms: what is connected
+    decorator_index: int = 0  # position in the decorator list (0: outermost)
+
+    @property
+    def func(self) -> ast.expr | None:
+        """The called expression: ``sig.connect``, ``connect``, ``receiver``."""
+        if self.call is not None:
+            return self.call.func
+        return self.report_node
 
 
 def find_connect_sites(tree: ast.AST) -> Iterator[ConnectSite]:
+    decorators: set[int] = set()  # ast.walk visits a def before its decorators
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            site = _call_site(node)
-            if site is not None:
-                yield site
+            if id(node) not in decorators:
+                site = _call_site(node)
+                if site is not None:
+                    yield site
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
-            site = _decorator_site(node)
-            if site is not None:
-                yield site
+            decorators.update(id(d) for d in node.decorator_list)
+            yield from _decorator_sites(node)
 
 
 def _call_site(call: ast.Call) -> ConnectSite | None:
     func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr != "connect":
+    if isinstance(func, ast.Attribute) and func.attr in CONNECT_METHODS:
+        method, target = func.attr, func.value
+    elif isinstance(func, ast.Name) and func.id in _FUNCTION_NAMES:
+        method, target = func.id, None
+    else:
         return None
-    receiver = call.args[0] if call.args else _keyword(call, "receiver")
+    receiver = call.args[0] if call.args else _keyword(call, _RECEIVER_KEYWORDS)
     if receiver is None or isinstance(receiver, ast.Starred):
         return None
-    weak = _weak_argument(call, _CONNECT_WEAK_INDEX, default=True)
-    return ConnectSite(call, func.value, "connect", receiver, None, weak)
+    return ConnectSite(call, Style.CALL, method, target, call, receiver, None)
 
 
-def _decorator_site(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ConnectSite | None:
-    # Only the outermost decorator: below another one, what gets bound to the name is not ours.
-    decorator = node.decorator_list[0]
-    if isinstance(decorator, ast.Attribute) and decorator.attr == "connect":
-        return ConnectSite(decorator, decorator.value, "connect", None, node, True)
-    if (
-        isinstance(decorator, ast.Call)
-        and isinstance(decorator.func, ast.Attribute)
-        and decorator.func.attr == "connect_via"
-    ):
-        weak = _weak_argument(decorator, _CONNECT_VIA_WEAK_INDEX, default=False)
-        return ConnectSite(decorator, decorator.func.value, "connect_via", None, node, weak)
-    return None
+def _decorator_sites(node: FunctionNode) -> Iterator[ConnectSite]:
+    for index, decorator in enumerate(node.decorator_list):
+        if isinstance(decorator, ast.Attribute) and decorator.attr in CONNECT_METHODS:
+            yield ConnectSite(
+                decorator, Style.BARE_DECORATOR, decorator.attr, decorator.value, None, None, node, index
+            )
+        elif isinstance(decorator, ast.Call):
+            func = decorator.func
+            if isinstance(func, ast.Attribute) and func.attr in CONNECT_METHODS | _DECORATOR_NAMES:
+                yield ConnectSite(
+                    decorator, Style.CALLED_DECORATOR, func.attr, func.value, decorator, None, node, index
+                )
+            elif isinstance(func, ast.Name) and func.id in _DECORATOR_NAMES:
+                yield ConnectSite(
+                    decorator, Style.CALLED_DECORATOR, func.id, None, decorator, None, node, index
+                )
 
 
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    return None
-
-
-def _weak_argument(call: ast.Call, index: int, *, default: bool) -> bool | None:
-    """The truth value of the ``weak`` argument; None when it is not a literal."""
-    if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-        return None  # positions after a *args are unknown
-    value = call.args[index] if len(call.args) > index else _keyword(call, "weak")
-    if value is None:
-        unpacked = any(isinstance(a, ast.Starred) for a in call.args) or any(
-            k.arg is None for k in call.keywords
-        )
-        return None if unpacked else default
-    if isinstance(value, ast.Constant):
-        return bool(value.value)
-    return None
+def _keyword(call: ast.Call, names: frozenset[str]) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg in names), None)

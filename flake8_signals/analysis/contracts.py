@@ -20,11 +20,14 @@ only for the sites whose receiver or send would fail, so the costly astroid answ
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from .connect_sites import ConnectSite, ReportedAt, find_connect_sites
-from .known_signals import KNOWN_SIGNALS
+from ..libraries import CONNECT_METHODS, KNOWN_SIGNALS, LIBRARIES, NAMESPACES
+from ..libraries import SEND_METHODS as _SEND_METHODS
+from ..libraries.model import CoroutineReceivers, Library, Parameter, ReceiverCall
+from .connect_sites import ConnectSite, ReportedAt
+from .connections import candidates
 from .scopes import FunctionNode, ModuleScopes, Scope
 
 POSITIONAL_ONLY = "positional-only"
@@ -37,22 +40,20 @@ INSTANCE = "instance"  # the object a bound method is bound to
 CLASS = "class"  # the class a classmethod is bound to
 BOUND = "bound"  # a functools.partial argument
 SIGNAL = "signal"  # a keyword the signal is sent with
+LIBRARY = "library"  # a keyword the library passes to every receiver (Django's signal=, sender=)
 
-SEND_METHODS = ("send", "send_async")
-_WRAPPER_KEYWORD = {"send": "_async_wrapper", "send_async": "_sync_wrapper"}
+SEND_METHODS = tuple(sorted(_SEND_METHODS))
+# The keyword of each send method that is not sent to receivers (blinker's _async_wrapper).
+_WRAPPER_KEYWORD = {
+    send.method: send.wrapper_keyword for lib in LIBRARIES for send in lib.sends if send.wrapper_keyword
+}
+_ASYNC_SENDS = frozenset(send.method for lib in LIBRARIES for send in lib.sends if send.is_async)
 _PARTIAL = frozenset({"functools.partial"})
 _STATIC = frozenset({"staticmethod", "builtins.staticmethod"})
 _CLASSMETHOD = frozenset({"classmethod", "builtins.classmethod"})
 # Calls that make a named signal: the same name gives the same object anywhere in the process.
-_NAMED_SIGNAL_FACTORIES = frozenset(
-    {
-        "blinker.signal",
-        "blinker.base.signal",
-        "blinker.default_namespace.signal",
-        "blinker.base.default_namespace.signal",
-    }
-)
-_ANY_NAMES = frozenset({"ANY", "blinker.ANY", "blinker.base.ANY"})
+_NAMED_SIGNAL_FACTORIES = frozenset(name for _, spec in NAMESPACES for name in spec.default_lookups)
+_ANY_NAMES = frozenset({"ANY"}).union(*(lib.any_sender for lib in LIBRARIES))
 _MAX_FOLLOW = 6
 
 
@@ -123,13 +124,13 @@ def _yields(function: ast.AsyncFunctionDef) -> bool:
 class ShapeResolver:
     """Follows a receiver expression to the function that runs, within the file.
 
-    ``is_signal(expr, scope)`` is asked only about ``@x.connect`` decorators stacked on a receiver
-    (they hand the function back unchanged when ``x`` is a blinker signal).
+    ``transparent(decorator)`` is asked only about decorators stacked on a receiver: whether it
+    is a connect decorator that hands the function back unchanged.
     """
 
-    def __init__(self, scopes: ModuleScopes, is_signal: Callable[[ast.expr, Scope], bool]) -> None:
+    def __init__(self, scopes: ModuleScopes, transparent: Callable[[ast.expr], bool]) -> None:
         self.scopes = scopes
-        self.is_signal = is_signal
+        self.transparent = transparent
 
     # -- entry points ---------------------------------------------------------------------
     def of_expression(self, expr: ast.expr, scope: Scope, depth: int = 0) -> Shape | None:
@@ -154,8 +155,7 @@ class ShapeResolver:
     def of_decorated(self, node: ast.FunctionDef | ast.AsyncFunctionDef, index: int) -> Shape | None:
         """The receiver the decorator at ``decorator_list[index]`` connects: the function with the
         decorators below it applied, known only when each of those is another connect decorator."""
-        scope = self.scopes.scope_containing(node)
-        if not all(self._transparent(d, scope) for d in node.decorator_list[index + 1 :]):
+        if not all(self.transparent(d) for d in node.decorator_list[index + 1 :]):
             return None
         return shape_of_function(node, f"'{node.name}'")
 
@@ -167,7 +167,7 @@ class ShapeResolver:
         where, binding = found
         if binding.kind == "def" and isinstance(binding.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             function = binding.node
-            if not all(self._transparent(d, where) for d in function.decorator_list):
+            if not all(self.transparent(d) for d in function.decorator_list):
                 return None
             return shape_of_function(function, f"'{name}'")
         if binding.kind == "assign" and binding.value is not None:
@@ -176,18 +176,6 @@ class ShapeResolver:
                 return Shape(f"lambda '{name}'", shape.params, shape.varargs, shape.varkw, False)
             return shape
         return None
-
-    def _transparent(self, decorator: ast.expr, scope: Scope) -> bool:
-        """``@sig.connect`` / ``@sig.connect_via(...)`` on a blinker signal returns the function."""
-        if isinstance(decorator, ast.Attribute) and decorator.attr == "connect":
-            return self.is_signal(decorator.value, scope)
-        if (
-            isinstance(decorator, ast.Call)
-            and isinstance(decorator.func, ast.Attribute)
-            and decorator.func.attr == "connect_via"
-        ):
-            return self.is_signal(decorator.func.value, scope)
-        return False
 
     # -- partials -------------------------------------------------------------------------
     def _of_partial(self, call: ast.Call, scope: Scope, depth: int) -> Shape | None:
@@ -379,17 +367,19 @@ class Problem:
     sent: frozenset[str] | None = field(default=None, compare=False)
 
 
-def call_problems(shape: Shape, keywords: frozenset[str] | None) -> list[Problem]:
-    """Every reason why ``receiver(sender, **{k: ... for k in keywords})`` raises TypeError.
+def call_problems(shape: Shape, keywords: frozenset[str] | None, call: ReceiverCall) -> list[Problem]:
+    """Every reason why the library's call of the receiver (``call``: for blinker
+    ``receiver(sender, **{k: ... for k in keywords})``) raises TypeError.
 
     ``keywords`` None: the signal's keywords are not known; only what fails whatever they are is
     reported (no parameter for the sender, a required positional-only parameter, a partial's own
-    keyword the function rejects).
+    keyword the function rejects, a keyword the library always passes).
     """
     problems: list[Problem] = []
     positional = [p for p in shape.params if p.kind != KEYWORD_ONLY]
     filled: dict[str, str] = {}
-    for index, origin in enumerate((*shape.leading, SENDER)):
+    senders = tuple(SENDER for _ in call.positional)
+    for index, origin in enumerate((*shape.leading, *senders)):
         if index < len(positional):
             filled[positional[index].name] = origin
         elif not shape.varargs:
@@ -397,9 +387,12 @@ def call_problems(shape: Shape, keywords: frozenset[str] | None) -> list[Problem
                 problems.append(Problem("SIG301", _no_room_for_sender(shape, len(positional))))
             break
     by_name = {p.name: p for p in shape.params if p.kind != POSITIONAL_ONLY}
+    always = tuple(call.keywords)
+    sent = sorted(k for k in (keywords or ()) if k not in always)
     # functools.partial merges its keywords with the caller's; the caller's win.
-    passed = [(k, BOUND) for k in sorted(shape.bound_keywords) if keywords is None or k not in keywords]
-    passed += [(k, SIGNAL) for k in sorted(keywords or ())]
+    passed = [(k, BOUND) for k in sorted(shape.bound_keywords) if k not in always and k not in sent]
+    passed += [(k, LIBRARY) for k in always]
+    passed += [(k, SIGNAL) for k in sent]
     for name, origin in passed:
         param = by_name.get(name)
         if param is not None:
@@ -419,6 +412,10 @@ def call_problems(shape: Shape, keywords: frozenset[str] | None) -> list[Problem
                         "SIG302", f"parameter '{name}' is already filled by a bound positional argument", name
                     )
                 )
+            elif origin == LIBRARY:
+                problems.append(
+                    Problem("SIG301", f"parameter '{name}' is already filled by a bound positional argument")
+                )
             else:
                 problems.append(
                     Problem("SIG301", f"functools.partial passes '{name}' both positionally and by keyword")
@@ -426,6 +423,8 @@ def call_problems(shape: Shape, keywords: frozenset[str] | None) -> list[Problem
         elif not shape.varkw:
             if origin == SIGNAL:
                 problems.append(Problem("SIG302", _unexpected_reason(shape, name), name))
+            elif origin == LIBRARY:
+                problems.append(Problem("SIG301", _unexpected_reason(shape, name)))
             else:
                 problems.append(
                     Problem("SIG301", f"functools.partial binds keyword '{name}', which it does not accept")
@@ -478,8 +477,9 @@ class SendContract:
 
     keyword_sets: tuple[frozenset[str], ...]  # the keywords of each distinct send
     plain_send: bool  # some send() passes no _async_wrapper: coroutine receivers make it raise
-    origin: str  # "flask" (the library's own sends) | "project" (the project's sends)
-    sends: tuple[SentBy, ...] = ()  # the sends seen (origin "project"), the linted file's first
+    # Who sends it: a library that defines it (e.g. "Flask"), or "" for the project's own sends.
+    sent_by_library: str = ""
+    sends: tuple[SentBy, ...] = ()  # the project's sends seen, the linted file's first
 
     def sends_passing(self, keyword: str) -> tuple[SentBy, ...]:
         return tuple(s for s in self.sends if keyword in s.keywords)
@@ -515,46 +515,38 @@ class SendCall:
 
     @property
     def plain(self) -> bool:
-        """``send()`` with no ``_async_wrapper`` (coroutine receivers make it raise)."""
-        return self.method == "send" and self.wrapper is False
+        """A synchronous send with no coroutine wrapper (blinker's ``_async_wrapper``)."""
+        return self.method not in _ASYNC_SENDS and self.wrapper is False
 
     @property
     def malformed(self) -> bool:
-        """The call never reaches a receiver as meant (SIG304): a second positional argument, or
+        """The shapes SIG304 is about, whatever the library: a second positional argument, or
         the sender given only as ``sender=`` (with a positional sender, a ``sender`` keyword is
-        just one more keyword, as blinker's own ``receiver_connected`` sends it)."""
+        just one more keyword, as blinker's own ``receiver_connected`` sends it). Whether the
+        library allows the keyword sender is the caller's question."""
         if self.positional > 1:
             return True
+        return self.sender_by_keyword_only
+
+    @property
+    def sender_by_keyword_only(self) -> bool:
         return "sender" in self.keywords and self.positional == 0 and not self.starred
 
 
-@dataclass
-class _Nodes:
-    """What one walk over the module finds for this family."""
-
-    decorated: list[FunctionNode] = field(default_factory=list)
-    connected_to: list[ast.Call] = field(default_factory=list)
-    sends: list[ast.Call] = field(default_factory=list)
-
-
-def _collect(tree: ast.AST) -> _Nodes:
-    nodes = _Nodes()
+def _send_nodes(tree: ast.AST) -> Iterator[ast.Call]:
     for node in ast.walk(tree):
-        if isinstance(node, FunctionNode):
-            if node.decorator_list:
-                nodes.decorated.append(node)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in SEND_METHODS:
-                nodes.sends.append(node)
-            elif node.func.attr == "connected_to":
-                nodes.connected_to.append(node)
-    return nodes
+        if isinstance(node, ast.Call) and _calls_method(node, SEND_METHODS):
+            yield node
 
 
-def find_send_calls(tree: ast.AST, scopes: ModuleScopes, nodes: _Nodes | None = None) -> list[SendCall]:
-    """Every ``x.send(...)`` and ``x.send_async(...)``, signal or not."""
+def _calls_method(call: ast.Call, methods: Collection[str]) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr in methods
+
+
+def find_send_calls(tree: ast.AST, scopes: ModuleScopes) -> list[SendCall]:
+    """Every call of a send method the libraries declare (``x.send(...)``...), signal or not."""
     calls = []
-    for node in (nodes or _collect(tree)).sends:
+    for node in _send_nodes(tree):
         try:
             calls.append(_send_call(node, scopes))
         except (RecursionError, ValueError, TypeError):  # absurdly deep code: skip this send
@@ -566,7 +558,7 @@ def _send_call(node: ast.Call, scopes: ModuleScopes) -> SendCall:
     assert isinstance(node.func, ast.Attribute)
     method = node.func.attr
     scope = scopes.scope_containing(node)
-    wrapper_name = _WRAPPER_KEYWORD[method]
+    wrapper_name = _WRAPPER_KEYWORD.get(method)
     wrapper: bool | None = False
     keywords = set()
     for keyword in node.keywords:
@@ -643,7 +635,7 @@ def _named_signal(scopes: ModuleScopes, call: ast.Call, scope: Scope) -> str | N
         and isinstance(call.args[0], ast.Constant)
         and isinstance(call.args[0].value, str)
     ):
-        return f"<blinker.signal {call.args[0].value!r}>"
+        return f"<default-namespace signal {call.args[0].value!r}>"
     return None
 
 
@@ -671,9 +663,10 @@ class SendIndex:
         """
         known = KNOWN_SIGNALS.get(self.scopes.qualified_name(signal, scope) or "")
         if known is not None:
-            if known.send_keywords is None:
+            if known.signal.send_keywords is None:
                 return None
-            return SendContract((frozenset(known.send_keywords),), False, known.namespace)
+            keywords = frozenset(known.signal.send_keywords)
+            return SendContract((keywords,), known.signal.sent_plainly, known.signal.library)
         local: list[SendCall] = []
         key = signal_key(self.scopes, signal, scope)
         if key is not None:
@@ -691,7 +684,7 @@ class SendIndex:
         if not sends:
             return None
         keyword_sets = tuple(dict.fromkeys(s.keywords for s in sends))
-        return SendContract(keyword_sets, any(s.plain for s in sends), "project", tuple(sends))
+        return SendContract(keyword_sets, any(s.plain for s in sends), "", tuple(sends))
 
 
 def sends_from_index(infos: Iterable[object], linted_path: str) -> tuple[SentBy, ...] | None:
@@ -708,7 +701,7 @@ def sends_from_index(infos: Iterable[object], linted_path: str) -> tuple[SentBy,
         if "sender" in keywords:
             continue
         method = "send_async" if info.is_async else "send"  # type: ignore[attr-defined]
-        plain = method == "send" and not info.has_async_wrapper  # type: ignore[attr-defined]
+        plain = not info.is_async and not info.has_async_wrapper  # type: ignore[attr-defined]
         sends.append(SentBy(method, info.line, info.path, keywords, plain))  # type: ignore[attr-defined]
     return tuple(sends)
 
@@ -720,79 +713,65 @@ def _same_expression(a: ast.expr, b: ast.expr) -> bool:
 # -- connection sites -------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class ReceiverSite(ReportedAt):
-    """One connection: where to report it, the signal, what gets connected, for which sender."""
+    """One connection: where to report it, the signal, what gets connected."""
 
-    report_node: ast.AST
+    report_node: ast.expr
     signal: ast.expr
     scope: Scope  # where the signal (and a call-form receiver) is evaluated
     receiver: ast.expr | None  # call forms
     decorated: tuple[ast.FunctionDef | ast.AsyncFunctionDef, int] | None  # (def, decorator index)
-    sender: ast.expr | None  # None: any sender
+    connect: ConnectSite
+
+    @property
+    def calls(self) -> tuple[ReceiverCall, ...]:
+        """How each library this site could belong to calls its receivers (nothing resolved)."""
+        found = {use.library.receiver_call for use in candidates(self.connect)}
+        return tuple(call for call in found if call is not None)
 
 
-def find_receiver_sites(
-    tree: ast.AST,
-    scopes: ModuleScopes,
-    nodes: _Nodes | None = None,
-    connect_sites: Sequence[ConnectSite] | None = None,
-) -> list[ReceiverSite]:
-    """``sig.connect(fn, ...)`` (from :func:`.connect_sites.find_connect_sites`, unless the caller
-    already has them), every connect decorator of a def (stacked ones too), and
-    ``sig.connected_to(fn, ...)``."""
+def find_receiver_sites(connect_sites: Sequence[ConnectSite], scopes: ModuleScopes) -> list[ReceiverSite]:
+    """Every connection whose signal is written out: ``sig.connect(fn, ...)``, every connect
+    decorator of a def (stacked ones too), ``@receiver(sig)`` and ``sig.connected_to(fn, ...)``."""
     sites = []
-    for site in find_connect_sites(tree) if connect_sites is None else connect_sites:
-        if site.receiver is not None:
-            call = site.report_node
-            assert isinstance(call, ast.Call)
-            sender = _argument(call, 1, "sender")
-            scope = scopes.scope_containing(call)
-            sender = _specific(sender, scopes, scope)
-            sites.append(ReceiverSite(call, site.signal, scope, site.receiver, None, sender))
-    nodes = nodes or _collect(tree)
-    for function in nodes.decorated:
-        for index, decorator in enumerate(function.decorator_list):
-            found = _decorator_connection(decorator)
-            if found is not None:
-                scope = scopes.scope_containing(function)
-                signal, sender = found
-                sites.append(
-                    ReceiverSite(
-                        decorator, signal, scope, None, (function, index), _specific(sender, scopes, scope)
-                    )
-                )
-    for call in nodes.connected_to:
-        assert isinstance(call.func, ast.Attribute)
-        receiver = _argument(call, 0, "receiver")
-        if receiver is not None and not isinstance(receiver, ast.Starred):
-            scope = scopes.scope_containing(call)
-            sender = _specific(_argument(call, 1, "sender"), scopes, scope)
-            sites.append(ReceiverSite(call, call.func.value, scope, receiver, None, sender))
+    for site in connect_sites:
+        signal = site.target if site.target is not None and site.method in CONNECT_METHODS else None
+        if signal is None:
+            signal = _signal_argument(site)
+        if signal is None:
+            continue
+        if site.decorated is not None:
+            scope = scopes.scope_containing(site.decorated)
+            decorated = (site.decorated, site.decorator_index)
+            sites.append(ReceiverSite(site.report_node, signal, scope, None, decorated, site))
+        elif site.receiver is not None:
+            scope = scopes.scope_containing(site.report_node)
+            sites.append(ReceiverSite(site.report_node, signal, scope, site.receiver, None, site))
     return sites
 
 
-def _decorator_connection(decorator: ast.expr) -> tuple[ast.expr, ast.expr | None] | None:
-    if isinstance(decorator, ast.Attribute) and decorator.attr == "connect":
-        return decorator.value, None
-    if (
-        isinstance(decorator, ast.Call)
-        and isinstance(decorator.func, ast.Attribute)
-        and decorator.func.attr == "connect_via"
+def _signal_argument(site: ConnectSite) -> ast.expr | None:
+    """The signal a function form or a decorator function is given, when it is one expression."""
+    for use in candidates(site):
+        if use.signal is not None and site.call is not None:
+            found = use.signal.find(site.call)
+            if found is not None and not isinstance(found, (ast.List, ast.Tuple, ast.Starred)):
+                return found
+    return None
+
+
+def sender_argument(call: ast.Call | None, parameter: Parameter | None) -> ast.expr | None:
+    """The sender a connection passes; a stand-in that matches no send when ``*args`` or
+    ``**kwargs`` may hide it; None when it is left out."""
+    if call is None or parameter is None:
+        return None
+    if parameter.position is not None and any(
+        isinstance(a, ast.Starred) for a in call.args[: parameter.position + 1]
     ):
-        return decorator.func.value, _argument(decorator, 0, "sender")
-    return None
-
-
-def _argument(call: ast.Call, index: int, name: str) -> ast.expr | None:
-    if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
         return _UNKNOWN_SENDER
-    if len(call.args) > index:
-        return call.args[index]
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    if any(k.arg is None for k in call.keywords):
+    found = parameter.find(call)
+    if found is None and any(k.arg is None for k in call.keywords):
         return _UNKNOWN_SENDER
-    return None
+    return found
 
 
 # Stands for an argument hidden in *args/**kwargs: matches no send's sender.
@@ -815,57 +794,95 @@ def _specific(sender: ast.expr | None, scopes: ModuleScopes, scope: Scope) -> as
 @dataclass(frozen=True)
 class ReceiverVerdict:
     site: ReceiverSite
+    library: Library | None  # None while the library is not resolved yet
     shape: Shape
     contract: SendContract | None
     problems: tuple[Problem, ...]  # SIG301/SIG302, in order
     coroutine_on_plain_send: bool  # SIG303
 
 
+@dataclass(frozen=True)
+class Bound:
+    """What the resolver says of a connection: its library and the sender it is made for."""
+
+    library: Library
+    sender: Parameter | None
+
+
 @dataclass
 class ContractAnalysis:
-    """Judges every connection and send of one module."""
+    """Judges every connection and send of one module.
+
+    ``bind(site)`` says which library a connection belongs to (asked last, only of connections
+    that would fail); ``transparent(decorator)`` whether a decorator stacked on a receiver is a
+    connect decorator that returns the function unchanged.
+    """
 
     scopes: ModuleScopes
     tree: ast.AST
-    is_signal: Callable[[ast.expr, Scope], bool]
+    bind: Callable[[ConnectSite], Bound | None]
+    transparent: Callable[[ast.expr], bool]
+    connect_sites: Sequence[ConnectSite]
     remote: RemoteSends | None = None
-    connect_sites: Sequence[ConnectSite] | None = None  # already found by the caller, if any
-    nodes: _Nodes = field(init=False)
     sends: list[SendCall] = field(init=False)
     index: SendIndex = field(init=False)
     shapes: ShapeResolver = field(init=False)
 
     def __post_init__(self) -> None:
-        self.nodes = _collect(self.tree)
-        self.sends = find_send_calls(self.tree, self.scopes, self.nodes)
+        self.sends = find_send_calls(self.tree, self.scopes)
         self.index = SendIndex(self.scopes, self.sends, self.remote)
-        self.shapes = ShapeResolver(self.scopes, self.is_signal)
+        self.shapes = ShapeResolver(self.scopes, self.transparent)
 
     def receiver_sites(self) -> list[ReceiverSite]:
-        return find_receiver_sites(self.tree, self.scopes, self.nodes, self.connect_sites)
+        return find_receiver_sites(self.connect_sites, self.scopes)
 
     def judge(self, site: ReceiverSite) -> ReceiverVerdict | None:
-        """The verdict on one connection; None when it is fine or cannot be judged. Whether the
-        signal is a blinker signal is asked last, only of connections that would fail."""
+        """The verdict on one connection; None when it is fine or cannot be judged. Which library
+        the signal belongs to is asked last, only of connections that would fail."""
+        calls = site.calls
+        if not calls:
+            return None
         shape = self._shape(site)
         if shape is None:
             return None
+        if not any(self._verdict(site, shape, call, None, any_sender=True) for call in calls):
+            return None
+        bound = self.bind(site.connect)
+        if bound is None or bound.library.receiver_call is None:
+            return None
+        sender = _specific(sender_argument(site.connect.call, bound.sender), self.scopes, site.scope)
+        return self._verdict(site, shape, bound.library.receiver_call, sender, library=bound.library)
+
+    def _verdict(
+        self,
+        site: ReceiverSite,
+        shape: Shape,
+        call: ReceiverCall,
+        sender: ast.expr | None,
+        *,
+        any_sender: bool = False,
+        library: Library | None = None,
+    ) -> ReceiverVerdict | None:
         # The rest of the project is read only for a receiver that some keyword could break.
-        project = not (shape.varkw and not shape.is_coroutine and not call_problems(shape, frozenset()))
-        contract = self.index.contract(site.signal, site.scope, site.sender, project=project)
+        project = not (shape.varkw and not shape.is_coroutine and not call_problems(shape, frozenset(), call))
+        sender = None if any_sender else sender
+        contract = self.index.contract(site.signal, site.scope, sender, project=project)
         problems: list[Problem] = []
         if contract is None:
-            problems += call_problems(shape, None)
+            problems += call_problems(shape, None, call)
         else:
             for keywords in contract.keyword_sets:
-                problems += [replace(p, sent=keywords) for p in call_problems(shape, keywords)]
+                problems += [replace(p, sent=keywords) for p in call_problems(shape, keywords, call)]
         unique = tuple(dict.fromkeys(problems))
-        coroutine = shape.is_coroutine and contract is not None and contract.plain_send
+        coroutine = (
+            shape.is_coroutine
+            and call.coroutines is CoroutineReceivers.RAISE_WITHOUT_WRAPPER
+            and contract is not None
+            and contract.plain_send
+        )
         if not unique and not coroutine:
             return None
-        if not self.is_signal(site.signal, site.scope):
-            return None
-        return ReceiverVerdict(site, shape, contract, unique, coroutine)
+        return ReceiverVerdict(site, library, shape, contract, unique, coroutine)
 
     def _shape(self, site: ReceiverSite) -> Shape | None:
         if site.decorated is not None:

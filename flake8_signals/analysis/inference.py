@@ -11,13 +11,14 @@ import ast
 import gc
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from .. import stats
 from ..boundary import ASTROID, contained
+from ..libraries import NAMESPACES, SIGNAL_CLASSES
+from ..libraries.model import Library
 from .import_guard import project_search_path
-from .known_signals import NAMESPACE_CLASS_QNAMES, SIGNAL_CLASS_QNAMES
 from .lifetime import Inference
 from .scopes import ModuleScopes
 
@@ -36,34 +37,39 @@ def _astroid() -> Any:
 
 
 def _register_brain(astroid: Any) -> None:
-    """Teach astroid that ``Namespace.signal(name)`` and ``blinker.signal(name)`` give a NamedSignal
-    (blinker returns ``self[name]`` from a dict subclass, which astroid cannot follow)."""
+    """Teach astroid what a namespace lookup returns (``Namespace.signal(name)`` gives a
+    NamedSignal): blinker returns ``self[name]`` from a dict subclass, which astroid cannot follow.
+    The lookup method, the namespace classes and the result's class come from the library models."""
     global _brain_registered
     if _brain_registered:
         return
     from astroid import bases, nodes
     from astroid.exceptions import UseInferenceDefault
 
+    methods = {spec.lookup_method: spec for _, spec in NAMESPACES}
+
     def looks_like_lookup(node: nodes.Call) -> bool:
         func = node.func
-        return (isinstance(func, nodes.Attribute) and func.attrname == "signal") or (
-            isinstance(func, nodes.Name) and func.name == "signal"
-        )
+        return isinstance(func, nodes.Attribute) and func.attrname in methods
 
     def infer_lookup(node: nodes.Call, context: Any = None) -> Iterator[Any]:
-        try:
+        spec = methods[node.func.attrname]
+        made = None
+        with contained(ASTROID):
             for value in node.func.infer(context):
                 if (
                     isinstance(value, bases.BoundMethod)
-                    and value.name == "signal"
+                    and value.name == spec.lookup_method
                     and isinstance(value.bound, bases.Instance)
-                    and _has_class(value.bound._proxied, NAMESPACE_CLASS_QNAMES)
+                    and _has_class(value.bound._proxied, spec.classes)
                 ):
-                    module = astroid.MANAGER.ast_from_module_name("blinker.base")
-                    return iter([module.getattr("NamedSignal")[0].instantiate_class()])
-        except Exception as error:  # any failure: let astroid infer as it would without us
-            raise UseInferenceDefault from error
-        raise UseInferenceDefault
+                    module_name, class_name = spec.lookup_returns.rsplit(".", 1)
+                    module = astroid.MANAGER.ast_from_module_name(module_name)
+                    made = module.getattr(class_name)[0].instantiate_class()
+                    break
+        if made is None:  # not a namespace lookup, or it failed: astroid infers as without us
+            raise UseInferenceDefault
+        return iter([made])
 
     astroid.MANAGER.register_transform(nodes.Call, astroid.inference_tip(infer_lookup), looks_like_lookup)
     _brain_registered = True
@@ -82,10 +88,21 @@ def _freeze_heap() -> None:
     gc.freeze()
 
 
-def _has_class(cls: Any, qnames: frozenset[str]) -> bool:
+def _has_class(cls: Any, qnames: Collection[str]) -> bool:
     found = False
     with contained(ASTROID):
         found = cls.qname() in qnames or any(ancestor.qname() in qnames for ancestor in cls.ancestors())
+    return found
+
+
+def _library_of_class(cls: Any) -> Library | None:
+    """The library whose signal class ``cls`` is or derives from."""
+    found = None
+    with contained(ASTROID):
+        for candidate in (cls, *cls.ancestors()):
+            found = SIGNAL_CLASSES.get(candidate.qname())
+            if found is not None:
+                break
     return found
 
 
@@ -160,18 +177,21 @@ class AstroidFile(Inference):
         return values or None
 
     # -- questions ------------------------------------------------------------------------
-    def is_signal(self, expr: ast.expr) -> bool:
+    def library_of(self, expr: ast.expr) -> Library | None:
+        """The library of the signal ``expr`` is, when every value astroid infers for it is an
+        instance of that library's signal classes."""
         values = self._infer(self._node(expr))
         if not values:
-            return False
+            return None
         from astroid import bases
 
-        return all(
-            isinstance(value, bases.Instance)
-            and not isinstance(value, bases.BoundMethod)
-            and _has_class(value._proxied, SIGNAL_CLASS_QNAMES)
+        libraries = {
+            _library_of_class(value._proxied)
+            if isinstance(value, bases.Instance) and not isinstance(value, bases.BoundMethod)
+            else None
             for value in values
-        )
+        }
+        return libraries.pop() if len(libraries) == 1 else None
 
     def class_of_call(self, call: ast.Call) -> tuple[ast.ClassDef, ModuleScopes] | None:
         node = self._node(call)

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..libraries import SEND_METHODS
+from ..libraries.model import ReceiverKind
 from .connect_sites import ConnectSite
 from .display import dotted_name, short_source
 from .scopes import Binding, FunctionNode, ModuleScopes, Scope
 
 IMMEDIATELY = "as soon as connect() returns"
+_FUNCTION = frozenset({ReceiverKind.FUNCTION})
+_LAMBDA = frozenset({ReceiverKind.LAMBDA})
+_PARTIAL = frozenset({ReceiverKind.PARTIAL})
+_INSTANCE = frozenset({ReceiverKind.INSTANCE})
+_CLOSURE = frozenset({ReceiverKind.CLOSURE})
+_BOUND_METHOD = frozenset({ReceiverKind.BOUND_METHOD})
 
 # Reading these from a function does not keep a reference to it.
 _HARMLESS_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__doc__", "__module__", "__wrapped__"})
@@ -64,14 +72,25 @@ _CONSTRUCTORS = ("__init__", "__new__", "__post_init__")
 
 
 @dataclass(frozen=True)
+class Resolved:
+    """What astroid found a receiver to be."""
+
+    label: str
+    kind: ReceiverKind
+
+
+@dataclass(frozen=True)
 class Loss:
-    """A receiver that is lost, and how to say so."""
+    """A receiver that is lost if the connection holds it weakly, and how to say so."""
 
     code: str
+    kinds: frozenset[ReceiverKind]  # what the receiver may be (one kind, unless ``resolve`` decides)
     receiver: str | None  # None: ask ``resolve`` (needs astroid)
     when: str
     function: str  # qualname of the function whose return frees it ("" when immediate)
-    resolve: Callable[[Inference], str | None] | None = None
+    resolve: Callable[[Inference], Resolved | None] | None = None
+    # connect()'s result is stored: that keeps the receiver only where connect returns it.
+    result_kept: bool = False
 
 
 class Inference:
@@ -105,19 +124,24 @@ class LifetimeAnalysis:
 
     # -- entry point ----------------------------------------------------------------------
     def loss(self, site: ConnectSite) -> Loss | None:
-        if site.weak is not True:
-            return None
+        """The receiver's loss if the site's connection is weak; whether it is, is not asked here."""
         scope = self.scopes.scope_containing(site.report_node)
         if site.decorated is not None:
-            # The decorated function's name is bound to what connect() returns: the function.
+            # Below another decorator, what the name ends up bound to is not ours to tell.
+            if site.decorator_index != 0:
+                return None
             if scope.kind != "function" or len(scope.bindings.get(site.decorated.name, ())) != 1:
                 return None
             return self._local_function(site, scope, site.decorated.name)
-        if not self._result_discarded(site):
-            return None  # e.g. `self._keep = sig.connect(fn)`: connect() returns the receiver
+        loss = self._call_loss(site, scope)
+        if loss is None or self._result_discarded(site):
+            return loss
+        return replace(loss, result_kept=True)  # e.g. `self._keep = sig.connect(fn)`
+
+    def _call_loss(self, site: ConnectSite, scope: Scope) -> Loss | None:
         receiver = site.receiver
         if isinstance(receiver, ast.Lambda):
-            return Loss("SIG102", "lambda", IMMEDIATELY, "")
+            return Loss("SIG102", _LAMBDA, "lambda", IMMEDIATELY, "")
         if isinstance(receiver, ast.Call):
             return self._temporary(receiver, scope, IMMEDIATELY, "", None)
         if isinstance(receiver, ast.Attribute):
@@ -139,7 +163,7 @@ class LifetimeAnalysis:
         when, function = self._at_return(scope)
         value = binding.value
         if isinstance(value, ast.Lambda):
-            loss = Loss("SIG102", f"lambda '{name}'", when, function)
+            loss = Loss("SIG102", _LAMBDA, f"lambda '{name}'", when, function)
         elif isinstance(value, ast.Call):
             loss = self._temporary(value, scope, when, function, name)
         else:
@@ -152,7 +176,7 @@ class LifetimeAnalysis:
         if self._escapes(name, scope, site) or self._used_while_running(scope, site, name):
             return None
         when, function = self._at_return(scope)
-        return Loss("SIG101", name, when, function)
+        return Loss("SIG101", _FUNCTION, name, when, function)
 
     def _temporary(
         self, call: ast.Call, scope: Scope, when: str, function: str, local: str | None
@@ -160,26 +184,28 @@ class LifetimeAnalysis:
         """A callable made by ``call``: a partial, an instance, or a factory's closure (SIG103)."""
         held = f" '{local}'" if local else ""
         if self.scopes.qualified_name(call.func, scope) == "functools.partial":
-            return Loss("SIG103", f"functools.partial object{held}", when, function)
+            return Loss("SIG103", _PARTIAL, f"functools.partial object{held}", when, function)
         local_class = self._local_class(call.func, scope)
         if local_class is not None:
             if not instances_stay_temporary(local_class, self.scopes):
                 return None
-            return Loss("SIG103", _instance_text(local_class.name, local), when, function)
+            return Loss("SIG103", _INSTANCE, _instance_text(local_class.name, local), when, function)
         if _is_builtin_name(call.func, self.scopes, scope) or dotted_name(call.func) is None:
             return None
 
-        def resolve(inference: Inference) -> str | None:
+        def resolve(inference: Inference) -> Resolved | None:
             found = inference.class_of_call(call)
             if found is not None:
                 cls, cls_scopes = found
                 if instances_stay_temporary(cls, cls_scopes):
-                    return _instance_text(cls.name, local)
+                    return Resolved(_instance_text(cls.name, local), ReceiverKind.INSTANCE)
                 return None
             factory = inference.fresh_closure_factory(call)
-            return f"closure returned by '{factory}()'{held}" if factory else None
+            if not factory:
+                return None
+            return Resolved(f"closure returned by '{factory}()'{held}", ReceiverKind.CLOSURE)
 
-        return Loss("SIG103", None, when, function, resolve)
+        return Loss("SIG103", _INSTANCE | _CLOSURE, None, when, function, resolve)
 
     def _bound_method(self, site: ConnectSite, attribute: ast.Attribute, scope: Scope) -> Loss | None:
         owner = attribute.value
@@ -211,20 +237,20 @@ class LifetimeAnalysis:
             ok = instances_stay_temporary(local_class, self.scopes) and _is_plain_method(
                 local_class, method, self.scopes
             )
-            return Loss("SIG104", shown, when, function) if ok else None
+            return Loss("SIG104", _BOUND_METHOD, shown, when, function) if ok else None
         if _is_builtin_name(call.func, self.scopes, scope):
             return None
 
-        def resolve(inference: Inference) -> str | None:
+        def resolve(inference: Inference) -> Resolved | None:
             found = inference.class_of_call(call)
             if found is None:
                 return None
             cls, cls_scopes = found
             if instances_stay_temporary(cls, cls_scopes) and _is_plain_method(cls, method, cls_scopes):
-                return shown
+                return Resolved(shown, ReceiverKind.BOUND_METHOD)
             return None
 
-        return Loss("SIG104", None, when, function, resolve)
+        return Loss("SIG104", _BOUND_METHOD, None, when, function, resolve)
 
     # -- helpers --------------------------------------------------------------------------
     def _local_class(self, func: ast.expr, scope: Scope) -> ast.ClassDef | None:
@@ -270,7 +296,7 @@ class LifetimeAnalysis:
         if site.receiver is node:
             return True
         other = self._site_of_receiver.get(id(node))
-        return other is not None and other.weak is True and self._weak_signal_site(other)
+        return other is not None and self._weak_signal_site(other)
 
     def _stored_in_local_container(self, load: ast.Name, parent: ast.AST | None, scope: Scope) -> bool:
         container: ast.expr | None = None
@@ -338,9 +364,10 @@ class LifetimeAnalysis:
                 return True
             if (
                 after
-                and callee in ("send", "send_async")
+                and callee in SEND_METHODS
                 and isinstance(node.func, ast.Attribute)
-                and ast.dump(node.func.value) == ast.dump(site.signal)
+                and site.target is not None
+                and ast.dump(node.func.value) == ast.dump(site.target)
             ):
                 return True
             if after and callee in _BLOCKING_CALLS:

@@ -23,7 +23,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..boundary import SITE, contained
-from .project_index import DEFAULT_NAMESPACE, Lookup, ModuleFacts, NamespaceInfo, ProjectIndex, SignalIdentity
+from .project_index import (
+    DEFAULT_NAMESPACES,
+    Lookup,
+    ModuleFacts,
+    NamespaceInfo,
+    ProjectIndex,
+    SignalIdentity,
+    default_namespace_owner,
+)
 from .similarity import closest_near_miss, declaration_mismatch, did_you_mean, names_near_miss
 
 
@@ -61,8 +69,8 @@ class NameAnalysis:
                 yield verdict
         if not self.index.complete:
             return
-        if namespace_id == DEFAULT_NAMESPACE:
-            verdict = self._default_lookup(lookup) if lookup.form == "call" else None
+        if namespace_id in DEFAULT_NAMESPACES:
+            verdict = self._default_lookup(lookup, namespace_id) if lookup.form == "call" else None
         else:
             verdict = self._closed_lookup(lookup, namespace_id)
         if verdict is not None:
@@ -136,7 +144,7 @@ class NameAnalysis:
         if suggestion is not None:
             return f"did you mean '{suggestion}'?"
         for other in sorted(self.index.namespaces(), key=lambda i: i.id):
-            if other.id in (info.id, DEFAULT_NAMESPACE) or other.open or not self._in_use(other):
+            if other.id == info.id or other.id in DEFAULT_NAMESPACES or other.open or not self._in_use(other):
                 continue
             if name in self.declared(other):
                 where = self.index.variable_for(SignalIdentity("named", other.id, name))
@@ -153,13 +161,13 @@ class NameAnalysis:
         )
 
     # -- the default namespace: SIG201, SIG202, SIG291 ----------------------------------------
-    def _default_lookup(self, lookup: Lookup) -> Verdict | None:
+    def _default_lookup(self, lookup: Lookup, namespace_id: str) -> Verdict | None:
         name = lookup.name
         assert name is not None
-        info = self.index.namespace(DEFAULT_NAMESPACE)
+        info = self.index.namespace(namespace_id)
         if info is None or info.open or info.may_be_named(name, ("send", "other")):
             return None
-        usage = self.index.usage(SignalIdentity("named", DEFAULT_NAMESPACE, name))
+        usage = self.index.usage(SignalIdentity("named", namespace_id, name))
         if usage.sent or usage.escaped:
             return None
         owners = self._owners(name)
@@ -184,7 +192,7 @@ class NameAnalysis:
                 "SIG201",
                 (
                     ("name", name),
-                    ("namespace", "blinker's default namespace"),
+                    ("namespace", f"{default_namespace_owner(namespace_id)}'s default namespace"),
                     ("consequence", "so receivers connected to it are never called"),
                     ("remedy", f"did you mean '{near}'?"),
                 ),
@@ -199,7 +207,7 @@ class NameAnalysis:
         if self._reference is None:
             names = set()
             for declared in {d.name for d in info.declarations} | info.created:
-                usage = self.index.usage(SignalIdentity("named", DEFAULT_NAMESPACE, declared))
+                usage = self.index.usage(SignalIdentity("named", info.id, declared))
                 merely_connected = usage.listened and not usage.sent and not usage.escaped
                 if usage.sent or (declared in {d.name for d in info.declarations} and not merely_connected):
                     names.add(declared)
@@ -210,7 +218,7 @@ class NameAnalysis:
         """Who else declares ``name``: (how to call them, what to use instead)."""
         owners = []
         for info in sorted(self.index.namespaces(), key=lambda i: (i.library is None, i.id)):
-            if info.id == DEFAULT_NAMESPACE:
+            if info.id in DEFAULT_NAMESPACES:
                 continue
             if info.library:
                 if not self._in_use(info) or name not in info.library_names:

@@ -8,7 +8,7 @@ Usage::
 
     from flake8_signals.analysis import project_index
 
-    index = project_index.index_for(context)        # context: checker.FileContext
+    index = project_index.index_for(context)        # context: a LintedModule (context.FileContext is one)
     identity = index.identity_of(call.func.value, context)   # the signal an expression names
     for send in index.sends_for(identity):          # every .send()/.send_async() of it
         send.path, send.line, send.keywords, send.has_double_star, send.has_async_wrapper, send.is_async
@@ -64,36 +64,84 @@ import time
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..boundary import PROJECT_FILE, contained
-from .known_signals import KNOWN_NAMESPACES, KNOWN_SIGNALS, NAMESPACE_CLASSES
+from ..libraries import CONNECT_METHODS, KNOWN_SIGNALS, LIBRARIES, NAMESPACES, SIGNAL_CLASSES
+from ..libraries import SEND_METHODS as _SEND_METHODS
+from ..libraries.model import KnownNamespace
 from .scopes import ModuleScopes, module_name_for
 
-if TYPE_CHECKING:
-    from ..checker import FileContext
 
-DEFAULT_NAMESPACE = "blinker.default_namespace"
+class LintedModule(Protocol):
+    """The linted file as the index needs it (:class:`flake8_signals.context.FileContext` is one)."""
+
+    @property
+    def tree(self) -> ast.Module: ...
+    @property
+    def filename(self) -> str: ...
+    @property
+    def module_name(self) -> str: ...
+    @property
+    def scopes(self) -> ModuleScopes: ...
+    @property
+    def source_roots(self) -> tuple[str, ...]: ...
+
+
 MAX_FILES = 20_000  # per root; past it the index is incomplete
 MAX_FILE_BYTES = 2_000_000
 _MAX_CACHED_INDEXES = 8
 _MAX_DEPTH = 24
 
-# Calls that look a name up in blinker's default namespace.
-DEFAULT_LOOKUPS = frozenset(
-    {
-        "blinker.signal",
-        "blinker.base.signal",
-        "blinker.default_namespace.signal",
-        "blinker.base.default_namespace.signal",
-    }
-)
-_DEFAULT_NAMESPACE_PATHS = frozenset({"blinker.default_namespace", "blinker.base.default_namespace"})
-SIGNAL_CLASSES = frozenset(
-    {"blinker.Signal", "blinker.base.Signal", "blinker.NamedSignal", "blinker.base.NamedSignal"}
-)
-SEND_METHODS = frozenset({"send", "send_async"})
-LISTEN_METHODS = frozenset({"connect", "connect_via", "connected_to", "temporarily_connected_to"})
+# What the library models say of namespaces (only libraries that declare them: blinker's).
+_SPECS = tuple(spec for _, spec in NAMESPACES)
+# Each library's default namespace has one id: the shortest of its import paths.
+_DEFAULT_IDS = {lib.key: min(spec.default_namespace, key=len) for lib, spec in NAMESPACES}
+DEFAULT_NAMESPACES = frozenset(_DEFAULT_IDS.values())
+# Calls that look a name up in a default namespace, and that namespace's id.
+DEFAULT_LOOKUPS = {name: _DEFAULT_IDS[lib.key] for lib, spec in NAMESPACES for name in spec.default_lookups}
+_DEFAULT_NAMESPACE_PATHS = {
+    path: _DEFAULT_IDS[lib.key] for lib, spec in NAMESPACES for path in spec.default_namespace
+}
+_DEFAULT_OWNER = {_DEFAULT_IDS[lib.key]: lib.short for lib, _ in NAMESPACES}
+_NAMESPACE_CLASS_LIBRARY = {name: lib.key for lib, spec in NAMESPACES for name in spec.classes}
+NAMESPACE_CLASSES = frozenset(_NAMESPACE_CLASS_LIBRARY)
+_LOOKUP_METHODS = frozenset(spec.lookup_method for spec in _SPECS)
+KNOWN_NAMESPACES: tuple[KnownNamespace, ...] = tuple(ns for spec in _SPECS for ns in spec.known)
+# The library of each namespace known without reading the project.
+_NAMESPACE_LIBRARY = {
+    **{namespace_id: key for key, namespace_id in _DEFAULT_IDS.items()},
+    **{ns.path: lib.key for lib, spec in NAMESPACES for ns in spec.known},
+}
+SEND_METHODS = _SEND_METHODS
+LISTEN_METHODS = CONNECT_METHODS
+_WRAPPER_KEYWORDS = frozenset(s.wrapper_keyword for lib in LIBRARIES for s in lib.sends if s.wrapper_keyword)
+_ASYNC_SENDS = frozenset(s.method for lib in LIBRARIES for s in lib.sends if s.is_async)
+
+
+def default_namespace_owner(namespace_id: str) -> str | None:
+    """The library whose default namespace this is (for messages), or None."""
+    return _DEFAULT_OWNER.get(namespace_id)
+
+
+def _source_words() -> tuple[bytes, ...]:
+    """Words a file must contain to make a namespace or a named signal: the modules the namespace
+    classes are imported from, and ``module.Class`` for ``from x import module; module.Class()``."""
+    words = set()
+    for path in NAMESPACE_CLASSES | {n for n in SIGNAL_CLASSES if n.split(".")[0] in _NAMESPACE_TOPS}:
+        module, cls = path.rsplit(".", 1)
+        words.add(module.split(".")[0])
+        words.add(f"{module.rsplit('.', 1)[-1]}.{cls}")
+    for name in DEFAULT_LOOKUPS:
+        words.add(name.split(".")[0])
+    return tuple(sorted(w.encode() for w in _minimal(words)))
+
+
+def _minimal(words: set[str]) -> set[str]:
+    """The words no other word of the set is contained in (``blinker`` covers ``blinker.base``)."""
+    return {w for w in words if not any(o != w and o in w for o in words)}
+
+
 # Attributes of a Namespace (a dict) that neither add nor remove signals.
 NAMESPACE_READ_ONLY = frozenset(
     {"signal", "get", "keys", "values", "items", "copy", "__contains__", "__getitem__", "__len__", "__iter__"}
@@ -101,19 +149,23 @@ NAMESPACE_READ_ONLY = frozenset(
 
 # Files that can make a blinker signal or look one up by name: always parsed.
 # (Namespace classes come from blinker or flask.signals; `signal.signal(` is the stdlib's.)
-_SOURCE_WORDS = (b"blinker", b"flask.signals", b"signals.Namespace")
-_LOOKUP_CALL = re.compile(rb"(?<!signal)\.signal\(")
+_NAMESPACE_TOPS = frozenset(path.split(".")[0] for path in NAMESPACE_CLASSES)
+_SOURCE_WORDS = _source_words()
+_LOOKUP_CALL = re.compile(
+    rb"(?<!signal)\.(?:" + b"|".join(re.escape(m.encode()) for m in sorted(_LOOKUP_METHODS)) + rb")\("
+)
+_LOOKUP_TEXT = tuple(f".{m}(".encode() for m in sorted(_LOOKUP_METHODS))
 # Files that may send, connect or hand around a signal made elsewhere: parsed when they mention
 # a name that holds one (see _scan_root).
 _CANDIDATE = re.compile(rb"signal|Signal|\.send|\.connect")
-_LIBRARY_TOPS = frozenset(n.package for n in KNOWN_NAMESPACES) | {"flask"}
+_LIBRARY_TOPS = frozenset(n.package for n in KNOWN_NAMESPACES)
 _LIBRARY_IMPORT = re.compile(
     rb"^[ \t]*(?:from|import)[ \t]+("
     + b"|".join(re.escape(t.encode()) for t in sorted(_LIBRARY_TOPS))
     + rb")\b",
     re.MULTILINE,
 )
-_LIBRARY_TOP_BYTES = (b"flask", b"mongoengine")  # every name in _LIBRARY_TOPS starts with one
+_LIBRARY_TOP_BYTES = tuple(sorted(t.encode() for t in _minimal(set(_LIBRARY_TOPS))))
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "dist-packages", "__pypackages__"})
 _BUILD_DIRS = frozenset({"build", "dist"})
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) - {"__main__"}
@@ -129,6 +181,7 @@ class SignalIdentity:
     kind: str  # "named" | "object"
     namespace: str  # named: qualified name of the namespace; object: defining module
     name: str  # named: the signal's name; object: the variable ("Cls.attr" in a class body)
+    library: str = field(default="", compare=False)  # the library model's key
 
     def __str__(self) -> str:
         if self.kind == "named":
@@ -167,7 +220,8 @@ class Lookup:
 class ModuleFacts:
     path: str
     module: str
-    bindings: tuple[tuple[str, tuple], ...]  # module-level names: ("namespace",) | ("signal",) | ("ref", Ref)
+    # module-level names: ("namespace", library key) | ("signal", library key) | ("ref", Ref)
+    bindings: tuple[tuple[str, tuple], ...]
     lookups: tuple[Lookup, ...]
     uses: tuple[tuple[Ref, str], ...]  # how a signal or namespace is used: send/listen/escape/store/attr:x
     sends: tuple[tuple[Ref, SendInfo], ...]
@@ -301,7 +355,7 @@ class Extractor:
         if isinstance(func, ast.Name) or func.attr == "signal":
             qualname = self.scopes.qualified_name(func, self.scopes.scope_containing(call))
             if qualname in DEFAULT_LOOKUPS:
-                namespace: Ref | None = ("default",)
+                namespace: Ref | None = ("default", DEFAULT_LOOKUPS[qualname])
             elif isinstance(func, ast.Attribute):
                 namespace = self.ref_of(func.value)
                 if namespace is None or namespace[0] != "q" or namespace[1] in DEFAULT_LOOKUPS:
@@ -500,16 +554,16 @@ class Extractor:
         )
 
     def _send_info(self, node: ast.Attribute, context: str) -> SendInfo:
-        is_async = node.attr == "send_async"
+        is_async = node.attr in _ASYNC_SENDS
         parent = self.scopes.parent(node)
         if context == "called" and isinstance(parent, ast.Call):
-            keywords = frozenset(k.arg for k in parent.keywords if k.arg and k.arg != "_async_wrapper")
+            keywords = frozenset(k.arg for k in parent.keywords if k.arg and k.arg not in _WRAPPER_KEYWORDS)
             return SendInfo(
                 self.path,
                 node.lineno,
                 keywords,
                 has_double_star=any(k.arg is None for k in parent.keywords),
-                has_async_wrapper=any(k.arg == "_async_wrapper" for k in parent.keywords),
+                has_async_wrapper=any(k.arg in _WRAPPER_KEYWORDS for k in parent.keywords),
                 is_async=is_async,
             )
         forwarded = (
@@ -560,9 +614,9 @@ class Extractor:
         if isinstance(value, ast.Call):
             made = self.scopes.qualified_name(value.func, scope)
             if made in NAMESPACE_CLASSES:
-                return ("namespace",)
+                return ("namespace", _NAMESPACE_CLASS_LIBRARY[made])
             if made in SIGNAL_CLASSES:
-                return ("signal",)
+                return ("signal", SIGNAL_CLASSES[made].key)
         ref = self.ref_of(value)
         return ("ref", ref) if ref is not None else None
 
@@ -626,6 +680,7 @@ class ProjectIndex:
         self._sends: dict[SignalIdentity, list[SendInfo]] = {}
         self._namespaces: dict[str, NamespaceInfo] = {}
         self._namespace_home: dict[str, str] = {}
+        self._namespace_library: dict[str, str] = {}
         self._overlay: tuple[str, ModuleFacts, ProjectIndex] | None = None
         self._extractor: tuple[ast.Module, Extractor] | None = None
 
@@ -648,7 +703,7 @@ class ProjectIndex:
         self._overlay = (facts.path, facts, index)
         return index
 
-    def identity_of(self, expr: ast.expr, context: FileContext) -> SignalIdentity | None:
+    def identity_of(self, expr: ast.expr, context: LintedModule) -> SignalIdentity | None:
         """The signal ``expr`` (an expression in the linted file) refers to, when the index knows."""
         ref = _extractor_for(context).ref_of(expr)
         target = self.resolve(ref) if ref is not None else None
@@ -689,7 +744,7 @@ class ProjectIndex:
         if identity.kind != "named":
             return None
         for qualname, known in KNOWN_SIGNALS.items():
-            if known.name == identity.name and _known_namespace_path(known) == identity.namespace:
+            if known.signal.name == identity.name and known.signal.namespace == identity.namespace:
                 return qualname  # the first module listed is the public one
         info = self.namespace(identity.namespace)
         if info is None:
@@ -701,7 +756,7 @@ class ProjectIndex:
 
     # -- resolution ---------------------------------------------------------------------------
     def resolve(self, ref: Ref, depth: int = 0) -> tuple | None:
-        """``("namespace", id)``, ``("signal", SignalIdentity)``, ``("default-lookup",)`` (the
+        """``("namespace", id)``, ``("signal", SignalIdentity)``, ``("default-lookup", id)`` (the
         function ``blinker.signal`` itself) or None."""
         if ref in self._resolved:
             return self._resolved[ref]
@@ -712,22 +767,27 @@ class ProjectIndex:
 
     def _resolve(self, ref: Ref, depth: int) -> tuple | None:
         if ref[0] == "default":
-            return ("namespace", DEFAULT_NAMESPACE)
+            return ("namespace", ref[1])
         if ref[0] == "lookup":
             namespace = self.resolve(ref[1], depth + 1)
             if namespace is not None and namespace[0] == "namespace":
-                return ("signal", SignalIdentity("named", namespace[1], ref[2]))
+                known = _NAMESPACE_LIBRARY.get(namespace[1])
+                library = known or self._namespace_library.get(namespace[1], "")
+                return ("signal", SignalIdentity("named", namespace[1], ref[2], library))
             return None
         if ref[0] != "q":
             return None
         qualname: str = ref[1]
         if qualname in KNOWN_SIGNALS:
             known = KNOWN_SIGNALS[qualname]
-            return ("signal", SignalIdentity("named", _known_namespace_path(known), known.name))
+            signal, key = known.signal, known.library.key
+            if signal.name is not None and signal.namespace is not None:
+                return ("signal", SignalIdentity("named", signal.namespace, signal.name, key))
+            return ("signal", SignalIdentity("object", signal.modules[0], signal.attribute, key))
         if qualname in _DEFAULT_NAMESPACE_PATHS:
-            return ("namespace", DEFAULT_NAMESPACE)
+            return ("namespace", _DEFAULT_NAMESPACE_PATHS[qualname])
         if qualname in DEFAULT_LOOKUPS:
-            return ("default-lookup",)
+            return ("default-lookup", DEFAULT_LOOKUPS[qualname])
         if qualname in _KNOWN_NAMESPACE_BY_PATH:
             return ("namespace", qualname)
         return self._resolve_in_project(qualname, depth)
@@ -757,7 +817,7 @@ class ProjectIndex:
             if value[0] == "namespace":
                 return ("namespace", f"{module}.{rest}")
             if value[0] == "signal":
-                return ("signal", SignalIdentity("object", module, rest))
+                return ("signal", SignalIdentity("object", module, rest, value[1]))
             return self.resolve(value[1], depth + 1)
         return None
 
@@ -770,6 +830,7 @@ class ProjectIndex:
             for name, value in facts.bindings if facts is not None else ():
                 if value[0] == "namespace":
                     self._namespace_home[f"{module}.{name}"] = module
+                    self._namespace_library[f"{module}.{name}"] = value[1]
 
     # -- derived tables -----------------------------------------------------------------------
     def _derive(self) -> None:
@@ -815,7 +876,7 @@ class ProjectIndex:
             if how in ("escape", "store") or (attribute is not None and attribute not in NAMESPACE_READ_ONLY):
                 self._info(target[1]).open = True
         elif target[0] == "default-lookup" and how in ("escape", "store"):
-            self._info(DEFAULT_NAMESPACE).open = True  # blinker.signal handed around: names unknowable
+            self._info(target[1]).open = True  # blinker.signal handed around: names unknowable
 
     def _derive_lookup(self, facts: ModuleFacts, lookup: Lookup) -> None:
         namespace_id = self.namespace_of(lookup.namespace)
@@ -837,11 +898,6 @@ class ProjectIndex:
 
 
 _KNOWN_NAMESPACE_BY_PATH = {known.path: known for known in KNOWN_NAMESPACES}
-_KNOWN_SIGNAL_NAMESPACE = {signal: known.path for known in KNOWN_NAMESPACES for signal in known.signals}
-
-
-def _known_namespace_path(known: Any) -> str:
-    return _KNOWN_SIGNAL_NAMESPACE.get(known) or f"{known.namespace}.<namespace>"
 
 
 # -- reading the project from disk --------------------------------------------------------------
@@ -884,7 +940,7 @@ def build_index(roots: Sequence[str], *, max_files: int = MAX_FILES) -> ProjectI
     return _combine(scans)
 
 
-def index_for(context: FileContext) -> ProjectIndex:
+def index_for(context: LintedModule) -> ProjectIndex:
     """The project index for the file being linted, its given source in place of the disk's."""
     key = normalized_roots(context.source_roots)
     base = _INDEXES.get(key)
@@ -901,7 +957,7 @@ def index_for(context: FileContext) -> ProjectIndex:
     return base.with_file(file_facts(context))
 
 
-def file_facts(context: FileContext) -> ModuleFacts:
+def file_facts(context: LintedModule) -> ModuleFacts:
     """The linted file's facts, from the tree flake8 gave (kept for the last file only)."""
     if _FILE_FACTS and _FILE_FACTS[0][0] is context.tree and _FILE_FACTS[0][1] == context.filename:
         return _FILE_FACTS[0][2]
@@ -910,7 +966,7 @@ def file_facts(context: FileContext) -> ModuleFacts:
     return facts
 
 
-def _extractor_for(context: FileContext) -> Extractor:
+def _extractor_for(context: LintedModule) -> Extractor:
     if _EXTRACTORS and _EXTRACTORS[0][0] is context.tree:
         return _EXTRACTORS[0][1]
     path = os.path.abspath(context.filename)
@@ -979,7 +1035,7 @@ def _is_source(data: bytes) -> bool:
     than one regular expression with all the alternatives)"""
     if any(word in data for word in _SOURCE_WORDS):
         return True
-    return b".signal(" in data and bool(_LOOKUP_CALL.search(data))
+    return any(text in data for text in _LOOKUP_TEXT) and bool(_LOOKUP_CALL.search(data))
 
 
 def _parse_into(facts: dict[str, ModuleFacts], path: str, data: bytes) -> None:

@@ -1,99 +1,128 @@
-"""Is the object a receiver is connected to a blinker signal?
+"""Is this object a signal, and of which library?
 
-Cheap answers first, from imports and assignments in the file itself: Flask's built-in signals by
-import path (:mod:`.known_signals`), ``Signal()`` / ``ns.signal("x")`` / ``blinker.signal("x")``
-assigned to a name or to ``self.x``. Only when those cannot tell is astroid asked, which also finds
-signals defined in other modules of the project.
+Cheap answers first, from imports and assignments in the file itself: known signals by import
+path, names imported from a library's packages that are not signals, ``Signal()`` /
+``ns.signal("x")`` / ``blinker.signal("x")`` (or a subclass of a signal class defined in the file)
+assigned to a name or to ``self.x``. Only when those cannot tell is astroid asked, which also
+finds signals defined in other modules of the project.
 """
 
 from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Callable
+from typing import Final
 
-from .known_signals import KNOWN_SIGNALS, NAMESPACE_CLASSES, NON_BLINKER_PACKAGES, SIGNAL_FACTORIES
+from ..libraries import KNOWN_SIGNALS, NAMESPACES, PACKAGES, SIGNAL_CLASSES, SIGNAL_MAKERS
+from ..libraries.model import Library
 from .scopes import ModuleScopes, Scope
 
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+_MAX_BASES = 16
+
+
+class _Undecided:
+    """The file alone cannot tell: astroid must be asked."""
+
+
+UNDECIDED: Final = _Undecided()
+Cheap = Library | None | _Undecided  # a library, None (not a signal) or UNDECIDED
 
 
 class SignalResolver:
-    def __init__(self, scopes: ModuleScopes, astroid_file: object) -> None:
+    """``infer(expr)`` is astroid's answer for what the file cannot decide (a library or None)."""
+
+    def __init__(self, scopes: ModuleScopes, infer: Callable[[ast.expr], Library | None]) -> None:
         self.scopes = scopes
-        self.astroid_file = astroid_file  # an AstroidFile, built lazily by its owner
+        self.infer = infer
 
-    def is_signal(self, expr: ast.expr, scope: Scope) -> bool:
+    def library_of(self, expr: ast.expr, scope: Scope) -> Library | None:
         cheap = self.cheap_verdict(expr, scope)
-        if cheap is not None:
+        if not isinstance(cheap, _Undecided):
             return cheap
-        return bool(self.astroid_file.is_signal(expr))  # type: ignore[attr-defined]
+        return self.infer(expr)
 
-    def cheap_verdict(self, expr: ast.expr, scope: Scope) -> bool | None:
-        """True/False when the file alone decides; None when astroid must be asked."""
+    def cheap_verdict(self, expr: ast.expr, scope: Scope) -> Cheap:
         qualname = self.scopes.qualified_name(expr, scope)
         if qualname is not None:
-            if qualname in KNOWN_SIGNALS:
-                return True
-            top = qualname.split(".")[0]
-            if top in NON_BLINKER_PACKAGES or top in _STDLIB:
-                return False  # Django's post_save, celery's task_success, sqlite3, socket, ...
-            if top in ("flask", "blinker"):
-                return None if qualname.startswith("flask.ext") else self._library_attribute(qualname)
-            return None
+            return _by_qualname(qualname)
         if isinstance(expr, ast.Call):
-            return True if self.makes_signal(expr, scope) else None
+            made = self.made_by(expr, scope)
+            return made if made is not None else UNDECIDED
         if isinstance(expr, ast.Name):
             found = self.scopes.single_binding(expr.id, scope)
-            if (
-                found is not None
-                and found[1].kind == "assign"
-                and found[1].value is not None
-                and self.makes_signal(found[1].value, found[0])
-            ):
-                return True
-            return None
+            if found is not None and found[1].kind == "assign" and found[1].value is not None:
+                made = self.made_by(found[1].value, found[0])
+                if made is not None:
+                    return made
+            return UNDECIDED
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
-            return True if self._self_attribute_is_signal(expr.attr, scope) else None
+            made = self._self_attribute(expr.attr, scope)
+            return made if made is not None else UNDECIDED
+        return UNDECIDED
+
+    def made_by(self, value: ast.expr, scope: Scope) -> Library | None:
+        """The library whose signal ``value`` makes: ``Signal()``, ``blinker.signal("x")``,
+        ``ns.signal("x")`` with ``ns = Namespace()``, ``MySignal()`` for a subclass defined here."""
+        if not isinstance(value, ast.Call):
+            return None
+        func = value.func
+        made = SIGNAL_MAKERS.get(self.scopes.qualified_name(func, scope) or "")
+        if made is not None:
+            return made
+        local = self._local_signal_class(func, scope)
+        if local is not None:
+            return local
+        if isinstance(func, ast.Attribute):
+            return self._namespace_lookup(func, scope)
         return None
 
-    @staticmethod
-    def _library_attribute(qualname: str) -> bool | None:
-        # flask.* and blinker.* that are not known signals are functions/classes/modules of those
-        # libraries (flask.Flask, blinker.signal): not signal objects. Deeper chains: ask astroid.
-        return False if qualname.count(".") == 1 else None
-
-    def makes_signal(self, value: ast.expr, scope: Scope) -> bool:
-        """``Signal()``, ``blinker.signal("x")``, ``ns.signal("x")`` with ``ns = Namespace()``."""
-        if not isinstance(value, ast.Call):
-            return False
-        func = value.func
-        if self.scopes.qualified_name(func, scope) in SIGNAL_FACTORIES:
-            return True
-        if isinstance(func, ast.Attribute) and func.attr == "signal":
-            namespace = func.value
+    def _namespace_lookup(self, func: ast.Attribute, scope: Scope) -> Library | None:
+        namespace = func.value
+        for library, namespaces in NAMESPACES:
+            if func.attr != namespaces.lookup_method:
+                continue
             if isinstance(namespace, ast.Call):
-                return self.scopes.qualified_name(namespace.func, scope) in NAMESPACE_CLASSES
-            if isinstance(namespace, ast.Name):
+                if self.scopes.qualified_name(namespace.func, scope) in namespaces.classes:
+                    return library
+            elif isinstance(namespace, ast.Name):
                 found = self.scopes.single_binding(namespace.id, scope)
                 if found is not None and isinstance(found[1].value, ast.Call):
                     made = found[1].value.func
-                    return self.scopes.qualified_name(made, found[0]) in NAMESPACE_CLASSES
-        return False
+                    if self.scopes.qualified_name(made, found[0]) in namespaces.classes:
+                        return library
+        return None
 
-    def _self_attribute_is_signal(self, attribute: str, scope: Scope) -> bool:
+    def _local_signal_class(self, func: ast.expr, scope: Scope, depth: int = 0) -> Library | None:
+        """``func`` names a class of this module whose bases lead to a library's signal class."""
+        if not isinstance(func, ast.Name) or depth > _MAX_BASES:
+            return None
+        found = self.scopes.single_binding(func.id, scope)
+        if found is None or found[1].kind != "class" or not isinstance(found[1].node, ast.ClassDef):
+            return None
+        cls = found[1].node
+        outer = self.scopes.scope_containing(cls)
+        for base in cls.bases:
+            library = SIGNAL_CLASSES.get(self.scopes.qualified_name(base, outer) or "")
+            if library is not None:
+                return library
+            library = self._local_signal_class(base, outer, depth + 1)
+            if library is not None:
+                return library
+        return None
+
+    def _self_attribute(self, attribute: str, scope: Scope) -> Library | None:
         """``self.changed`` where the class sets ``self.changed = Signal()`` or ``changed = Signal()``."""
         class_scope = scope.parent
         if scope.kind != "function" or class_scope is None or class_scope.kind != "class":
-            return False
-        cls = class_scope.node
+            return None
         for binding in class_scope.bindings.get(attribute, []):
-            if (
-                binding.kind == "assign"
-                and binding.value is not None
-                and self.makes_signal(binding.value, class_scope)
-            ):
-                return True
-        for node in ast.walk(cls):
+            if binding.kind == "assign" and binding.value is not None:
+                made = self.made_by(binding.value, class_scope)
+                if made is not None:
+                    return made
+        for node in ast.walk(class_scope.node):
             if (
                 isinstance(node, ast.Assign)
                 and len(node.targets) == 1
@@ -101,7 +130,21 @@ class SignalResolver:
                 and node.targets[0].attr == attribute
                 and isinstance(node.targets[0].value, ast.Name)
                 and node.targets[0].value.id == "self"
-                and self.makes_signal(node.value, self.scopes.scope_containing(node))
             ):
-                return True
-        return False
+                made = self.made_by(node.value, self.scopes.scope_containing(node))
+                if made is not None:
+                    return made
+        return None
+
+
+def _by_qualname(qualname: str) -> Cheap:
+    known = KNOWN_SIGNALS.get(qualname)
+    if known is not None:
+        return known.library
+    top = qualname.split(".")[0]
+    if top in _STDLIB:
+        return None  # sqlite3.connect, socket, signal.signal: the standard library has no signals
+    library = PACKAGES.get(top)
+    if library is not None and library.known_signals_complete:
+        return None  # a library's class, function or module, not one of its signals
+    return UNDECIDED

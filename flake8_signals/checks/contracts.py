@@ -1,15 +1,17 @@
-"""SIG301-SIG304: receivers and sends that do not fit blinker's ``receiver(sender, **kwargs)`` call."""
+"""SIG301-SIG304: receivers and sends that do not fit how their library calls receivers."""
 
 from __future__ import annotations
 
 import ast
 import os
-import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..analysis.connect_sites import ConnectSite
+from ..analysis.connections import bind
 from ..analysis.contracts import (
     SEND_METHODS,
+    Bound,
     ContractAnalysis,
     ReceiverSite,
     ReceiverVerdict,
@@ -22,40 +24,46 @@ from ..analysis.scopes import Scope
 from ..analysis.signals import SignalResolver
 from ..boundary import SITE, contained
 from ..findings import Finding
+from ..libraries import CONNECT_TEXT, SEND_TEXT, library_named
+from ..libraries.model import Binds, Library, ReceiverCall
 from ..rules import RULES
 
 if TYPE_CHECKING:
-    from ..checker import FileContext
+    from ..context import FileContext
 
 CODES = frozenset({"SIG301", "SIG302", "SIG303", "SIG304"})
 _RECEIVER_CODES = frozenset({"SIG301", "SIG302", "SIG303"})
 _SHOWN_LENGTH = 60
 
 
-# `.connect(`, `@sig.connect`, `.connect_via(`, `.connected_to(` but not `.connection`, `.connect_db(`.
-_CONNECTS = re.compile(r"\.(?:connect|connect_via|connected_to)\b")
-_SENDS = re.compile(r"\.send(?:_async)?\b")
-
-
 def wants(source: str) -> bool:
-    return _CONNECTS.search(source) is not None or _SENDS.search(source) is not None
+    return CONNECT_TEXT.search(source) is not None or SEND_TEXT.search(source) is not None
 
 
 def check(context: FileContext) -> Iterator[Finding]:
-    if _CONNECTS.search(context.source) is None and not _may_have_misplaced_send(context.tree):
+    if CONNECT_TEXT.search(context.source) is None and not _may_have_misplaced_send(context.tree):
         return  # plenty of code calls .send() on sockets and generators: skip it cheaply
     project = _Project(context)
-    signals = SignalResolver(context.scopes, context.astroid)
+    decorators = {id(site.report_node): site for site in context.connect_sites if site.decorated is not None}
 
-    def is_signal(expr: ast.expr, scope: Scope) -> bool:
-        cheap = signals.cheap_verdict(expr, scope)
-        if cheap is not None:
-            return cheap
-        if project.knows_signal(expr):
-            return True
-        return bool(context.astroid.is_signal(expr))
+    def infer(expr: ast.expr) -> Library | None:
+        known = project.library_of(expr)
+        return known if known is not None else context.astroid.library_of(expr)
 
-    analysis = ContractAnalysis(context.scopes, context.tree, is_signal, project.sends, context.connect_sites)
+    resolver = SignalResolver(context.scopes, infer)
+
+    def bound(site: ConnectSite) -> Bound | None:
+        found = bind(site, context.scopes, resolver)
+        return Bound(found.library, found.use.sender) if found is not None else None
+
+    def transparent(decorator: ast.expr) -> bool:
+        site = decorators.get(id(decorator))
+        found = bind(site, context.scopes, resolver) if site is not None else None
+        return found is not None and found.use.binds is Binds.RECEIVER
+
+    analysis = ContractAnalysis(
+        context.scopes, context.tree, bound, transparent, context.connect_sites, project.sends
+    )
     if any(context.enabled(code) for code in _RECEIVER_CODES):
         for site in analysis.receiver_sites():
             findings: list[Finding] = []
@@ -66,14 +74,14 @@ def check(context: FileContext) -> Iterator[Finding]:
         for send in analysis.malformed_sends():
             finding = None
             with contained(SITE):
-                finding = _judge_send(send, is_signal)
+                finding = _judge_send(send, resolver.library_of)
             if finding is not None:
                 yield finding
 
 
 class _Project:
     """The project index (:mod:`..analysis.project_index`), asked only when a verdict needs it: the
-    sends of a signal in other files, and whether an expression names a blinker signal."""
+    sends of a signal in other files, and which library's signal an expression names."""
 
     def __init__(self, context: FileContext) -> None:
         self.context = context
@@ -87,11 +95,11 @@ class _Project:
         return self._index
 
     def _identity(self, expr: ast.expr) -> Any:
-        index = self._get()
-        return None if index is None else index.identity_of(expr, self.context)
+        return self._get().identity_of(expr, self.context)
 
-    def knows_signal(self, expr: ast.expr) -> bool:
-        return self._identity(expr) is not None
+    def library_of(self, expr: ast.expr) -> Library | None:
+        identity = self._identity(expr)
+        return library_named(identity.library) if identity is not None else None
 
     def sends(self, expr: ast.expr) -> tuple[SentBy, ...] | None:
         identity = self._identity(expr)
@@ -112,7 +120,7 @@ def _may_have_misplaced_send(tree: ast.AST) -> bool:
 
 def _judge_receiver(site: ReceiverSite, analysis: ContractAnalysis, context: FileContext) -> list[Finding]:
     verdict = analysis.judge(site)
-    return [] if verdict is None else list(_receiver_findings(verdict, context))
+    return [] if verdict is None or verdict.library is None else list(_receiver_findings(verdict, context))
 
 
 def _receiver_findings(verdict: ReceiverVerdict, context: FileContext) -> Iterator[Finding]:
@@ -120,6 +128,8 @@ def _receiver_findings(verdict: ReceiverVerdict, context: FileContext) -> Iterat
     site = verdict.site
     signal = _shown(site.signal)
     receiver = verdict.shape.label
+    assert verdict.library is not None and verdict.library.receiver_call is not None
+    call = verdict.library.receiver_call
     reported: set[str] = set()
     for problem in verdict.problems:
         if problem.code in reported or not context.enabled(problem.code):
@@ -127,7 +137,11 @@ def _receiver_findings(verdict: ReceiverVerdict, context: FileContext) -> Iterat
         reported.add(problem.code)
         if problem.code == "SIG301":
             message = RULES["SIG301"].format(
-                receiver=receiver, signal=signal, call=_call_text(problem.sent), reason=problem.reason
+                receiver=receiver,
+                signal=signal,
+                call=_call_text(problem.sent, call),
+                reason=problem.reason,
+                remedy=call.fix,
             )
         else:
             message = RULES["SIG302"].format(
@@ -146,17 +160,18 @@ def _receiver_findings(verdict: ReceiverVerdict, context: FileContext) -> Iterat
         yield Finding(site.line, site.col, "SIG303", message)
 
 
-def _call_text(sent: frozenset[str] | None) -> str:
+def _call_text(sent: frozenset[str] | None, call: ReceiverCall) -> str:
     if sent is None:
-        return "receiver(sender, **kwargs)"
-    return "receiver(" + ", ".join(["sender", *(f"{k}=..." for k in sorted(sent))]) + ")"
+        return call.shown
+    keywords = [*call.keywords, *sorted(k for k in sent if k not in call.keywords)]
+    return "receiver(" + ", ".join([*call.positional, *(f"{k}=..." for k in keywords)]) + ")"
 
 
 def _source_text(contract: SendContract | None, keyword: str) -> str:
     if contract is None:
         return "the signal"
-    if contract.origin == "flask":
-        return "Flask"
+    if contract.sent_by_library:
+        return contract.sent_by_library
     sends = contract.sends_passing(keyword)
     if len(sends) == 1:
         return f"{sends[0].method}() at {_where(sends[0])}"
@@ -175,18 +190,23 @@ def _where(send: SentBy) -> str:
     return f"{path}:{send.line}"
 
 
-def _judge_send(send: SendCall, is_signal: Callable[[ast.expr, Scope], bool]) -> Finding | None:
-    if not is_signal(send.signal, send.scope):
+def _judge_send(send: SendCall, library_of: Callable[[ast.expr, Scope], Library | None]) -> Finding | None:
+    library = library_of(send.signal, send.scope)
+    form = library.send_form(send.method) if library is not None else None
+    if library is None or form is None:
         return None
     if send.positional > 1:
         problem = (
-            f"is given {send.positional} positional arguments, but blinker takes only the sender positionally"
+            f"is given {send.positional} positional arguments, but {library.short} takes only the "
+            "sender positionally"
         )
-    else:
+    elif send.sender_by_keyword_only and not form.sender_by_keyword:
         problem = (
-            "passes the sender as keyword 'sender', but blinker takes it only positionally: "
+            f"passes the sender as keyword 'sender', but {library.short} takes it only positionally: "
             "receivers get None as the sender and an extra 'sender' keyword"
         )
+    else:
+        return None
     message = RULES["SIG304"].format(signal=_shown(send.signal), method=send.method, problem=problem)
     return Finding(send.node.lineno, send.node.col_offset, "SIG304", message)
 

@@ -7,16 +7,19 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..analysis import project_index
-from ..analysis.known_signals import NON_BLINKER_PACKAGES
 from ..analysis.names import NameAnalysis
 from ..findings import Finding
+from ..libraries import LIBRARIES
 from ..rules import RULES
 
 if TYPE_CHECKING:
-    from ..checker import FileContext
+    from ..context import FileContext
 
 CODES = frozenset({"SIG201", "SIG202", "SIG203", "SIG291"})
-_NOT_NAMESPACES = NON_BLINKER_PACKAGES | frozenset(getattr(sys, "stdlib_module_names", ()))
+# Packages that hold no namespaces of named signals: lookups in their objects are not judged.
+_NOT_NAMESPACES = frozenset(
+    package for lib in LIBRARIES if lib.namespaces is None for package in lib.packages
+) | frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 def wants(source: str) -> bool:
@@ -25,8 +28,8 @@ def wants(source: str) -> bool:
 
 def check(context: FileContext) -> Iterator[Finding]:
     facts = project_index.file_facts(context)
-    if not any(lookup.name is not None and _may_be_blinker(lookup) for lookup in facts.lookups):
-        return  # nothing looked up by name in what could be a blinker namespace: skip the project
+    if not any(lookup.name is not None and _may_be_a_namespace(lookup) for lookup in facts.lookups):
+        return  # nothing looked up by name in what could be a namespace: skip the project
     index = project_index.index_for(context)
     for verdict in NameAnalysis(facts, index).verdicts():
         if context.enabled(verdict.code):
@@ -34,9 +37,9 @@ def check(context: FileContext) -> Iterator[Finding]:
             yield Finding(verdict.line, verdict.col, verdict.code, message)
 
 
-def _may_be_blinker(lookup: project_index.Lookup) -> bool:
+def _may_be_a_namespace(lookup: project_index.Lookup) -> bool:
     """False for ``engines["django"]`` and the like: a lookup in something imported from a
-    package that has no blinker namespaces cannot be judged anyway, so it is not worth reading
+    package that has no namespaces cannot be judged anyway, so it is not worth reading
     the whole project for."""
     namespace = lookup.namespace
     if namespace and namespace[0] == "q" and isinstance(namespace[1], str):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..libraries.model import ReceiverKind
+
 DOCS_BASE_URL = "https://flake8-signals.readthedocs.io/en/latest/rules/"
 
 
@@ -29,6 +31,9 @@ class Rule:
     default_enabled: bool = True
     # Extra fields a family may use in its templates, documented with the rule.
     notes: tuple[str, ...] = field(default=())
+    # Lifetime rules: the receivers they are about, so each rule page can say, per library,
+    # whether it holds them weakly (generated from the library models).
+    receiver_kinds: frozenset[ReceiverKind] = frozenset()
 
     def format(self, **values: str) -> str:
         """The full flake8 message text (without the code): problem first, then the fix."""

@@ -44,9 +44,9 @@ _REFERENCES = (
 SIG301 = Rule(
     code="SIG301",
     name="receiver-signature-cannot-take-send-call",
-    summary="A receiver's signature cannot take blinker's call receiver(sender, **kwargs)",
+    summary="A receiver's signature cannot take the call its library makes, e.g. receiver(sender, **kwargs)",
     message="'{signal}' cannot call receiver {receiver} as {call}: {reason}",
-    fix="give it a first positional parameter for the sender and a default for every other parameter",
+    fix="{remedy}",
     what_it_does=(
         "Finds a receiver that raises `TypeError` whatever its signal sends, or with the keywords its "
         "signal is known to be sent with: it has no positional parameter left for the sender "
@@ -93,8 +93,11 @@ def send_receipt(sender, **extra):
     notes=(
         "`{receiver}` names the receiver: `'name'`, `lambda`, `'self.method'`, `'Handler' "
         "instance`, `functools.partial of 'name'`.",
-        "`{call}` is `receiver(sender)` or `receiver(sender, name=...)` when the keywords are known, "
-        "`receiver(sender, **kwargs)` when they are not.",
+        "`{call}` is how the library calls the receiver: for blinker `receiver(sender)` or "
+        "`receiver(sender, name=...)` when the keywords are known, `receiver(sender, **kwargs)` when "
+        "they are not; for Django and celery `receiver(signal=..., sender=..., **kwargs)`.",
+        "`{remedy}` is the library's: for blinker `give it a first positional parameter for the "
+        "sender and a default for every other parameter`.",
     ),
 )
 

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from ..libraries.model import ReceiverKind
 from . import Rule
 
 _CONNECT_DOC = (
-    "blinker's `Signal.connect(receiver, sender=ANY, weak=True)` keeps only a weak reference to the "
-    "receiver. When nothing else refers to the receiver, Python frees it, blinker silently "
-    "disconnects it, and the handler never runs. Nothing raises and nothing is logged."
+    "Most signal libraries keep only a weak reference to a receiver (the table below says which, "
+    "and for which receivers). When nothing else refers to the receiver, Python frees it, the "
+    "library silently disconnects it, and the handler never runs. Nothing raises and nothing is "
+    "logged."
 )
 _WEAKNESS = (
-    "A connection is judged weak when `weak` is left out of `connect()` (its default is `True`), "
-    "or given as a truthy literal, or when `connect_via(sender, weak=True)` is used. `weak=False` "
-    "(or any falsy literal), `connect_via(sender)` and `connected_to(...)` hold the receiver "
-    "strongly and are never reported. A `weak=` value the linter cannot evaluate is not reported."
+    "A connection is judged weak when its library's weak flag is left out (its default is `True`) "
+    "or given as a truthy literal, or when the library has no such flag and holds this kind of "
+    "receiver weakly. A strong connection (`weak=False` or any falsy literal, blinker's "
+    "`connect_via(sender)` and `connected_to(...)`, celery's `retry=True`) is never reported, nor "
+    "is a weak flag the linter cannot evaluate, nor a connection to an object it cannot show is a "
+    "signal."
 )
-_REFERENCES = (
-    ("blinker: Signal.connect", "https://blinker.readthedocs.io/en/stable/#blinker.Signal.connect"),
-    ("Flask: Signals", "https://flask.palletsprojects.com/en/stable/signals/"),
-    ("Python: weakref", "https://docs.python.org/3/library/weakref.html"),
+_REFERENCES = (("Python: weakref", "https://docs.python.org/3/library/weakref.html"),)
+_KIND_NOTES = (
+    "`{weakly}` says how the library holds the receiver (`with weak=True`, or `by weak reference` "
+    "where the library has no weak flag) and `{strong_fix}` how to hold it strongly instead; both "
+    "come from the library, as in the table below.",
 )
 
 SIG101 = Rule(
@@ -26,15 +31,16 @@ SIG101 = Rule(
     name="weakly-connected-local-function",
     summary="A function defined inside another function is connected with weak=True",
     message=(
-        "local function '{receiver}' is connected to '{signal}' with weak=True and is "
+        "local function '{receiver}' is connected to '{signal}' {weakly} and is "
         "garbage-collected when '{function}' returns, so it is never called"
     ),
-    fix="define it at module level or pass weak=False",
+    fix="define it at module level or {strong_fix}",
+    receiver_kinds=frozenset({ReceiverKind.FUNCTION}),
     what_it_does=(
         "Finds a function (or `async` function) defined inside another function or method and "
-        "connected to a blinker signal with a weak reference, by call "
+        "connected to a signal with a weak reference, by call "
         "(`sig.connect(handler)`) or by decorator (`@sig.connect`, "
-        "`@sig.connect_via(sender, weak=True)`)."
+        "`@sig.connect_via(sender, weak=True)`, Django's `@receiver(sig)`)."
     ),
     why_bad=(
         f"{_CONNECT_DOC} A nested function lives only as long as the call that created it: when the "
@@ -72,6 +78,7 @@ def register_signal_handlers(app):
     request_finished.connect(log_response, app)
 """,
     references=_REFERENCES,
+    notes=_KIND_NOTES,
 )
 
 SIG102 = Rule(
@@ -79,12 +86,13 @@ SIG102 = Rule(
     name="weakly-connected-lambda",
     summary="A lambda is connected with weak=True",
     message=(
-        "{receiver} is connected to '{signal}' with weak=True and is garbage-collected "
+        "{receiver} is connected to '{signal}' {weakly} and is garbage-collected "
         "{when}, so it is never called"
     ),
-    fix="define a module-level function or pass weak=False",
+    fix="define a module-level function or {strong_fix}",
+    receiver_kinds=frozenset({ReceiverKind.LAMBDA}),
     what_it_does=(
-        "Finds a `lambda` connected to a blinker signal with a weak reference: written inline in "
+        "Finds a `lambda` connected to a signal with a weak reference: written inline in "
         "the `connect()` call (anywhere, module level included), or bound to a local variable of "
         "a function first."
     ),
@@ -118,6 +126,7 @@ order_paid.connect(print_payment)
     notes=(
         "`{receiver}` is `lambda` for an inline lambda, or `lambda 'name'` for one held in a local variable.",
         "`{when}` is `as soon as connect() returns` or `when 'function' returns`.",
+        *_KIND_NOTES,
     ),
 )
 
@@ -128,10 +137,11 @@ SIG103 = Rule(
         "A temporary callable (partial, callable instance, factory-made closure) is connected with weak=True"
     ),
     message=(
-        "{receiver} is connected to '{signal}' with weak=True and is garbage-collected "
+        "{receiver} is connected to '{signal}' {weakly} and is garbage-collected "
         "{when}, so it is never called"
     ),
-    fix="keep a reference to it (a module-level name or an attribute) or pass weak=False",
+    fix="keep a reference to it (a module-level name or an attribute) or {strong_fix}",
+    receiver_kinds=frozenset({ReceiverKind.PARTIAL, ReceiverKind.INSTANCE, ReceiverKind.CLOSURE}),
     what_it_does=(
         "Finds a callable object created just for the connection and connected with a weak "
         "reference: a `functools.partial(...)`, an instance of a class (`Handler()`), or a "
@@ -181,6 +191,7 @@ order_paid.connect(notify_by_email)
         "`{receiver}` describes the object: `functools.partial object`, `temporary 'Handler' "
         "instance`, `closure returned by 'make_handler()'`, or the same followed by the local "
         "variable's name.",
+        *_KIND_NOTES,
     ),
 )
 
@@ -189,17 +200,18 @@ SIG104 = Rule(
     name="weakly-connected-method-of-temporary-object",
     summary="A bound method of an object that does not outlive the call is connected with weak=True",
     message=(
-        "{receiver} is connected to '{signal}' with weak=True and is garbage-collected "
+        "{receiver} is connected to '{signal}' {weakly} and is garbage-collected "
         "{when}, so it is never called"
     ),
-    fix="keep the object alive (a module-level name or an attribute) or pass weak=False",
+    fix="keep the object alive (a module-level name or an attribute) or {strong_fix}",
+    receiver_kinds=frozenset({ReceiverKind.BOUND_METHOD}),
     what_it_does=(
         "Finds a bound method connected with a weak reference when the object it is bound to is "
         "temporary: `Handler().on_event`, or `handler.on_event` where `handler` is a local "
         "variable holding an object created in the same function and stored nowhere else."
     ),
     why_bad=(
-        f"{_CONNECT_DOC} For bound methods blinker keeps a `weakref.WeakMethod`, which dies with "
+        f"{_CONNECT_DOC} For bound methods the libraries keep a `weakref.WeakMethod`, which dies with "
         "the object the method is bound to. A temporary object is freed when `connect()` returns "
         "(inline) or when the function returns (local variable), taking the receiver with it.\n\n"
         "Methods of `self`, of module-level objects, static methods and class methods are not "
@@ -242,6 +254,7 @@ def setup():
     notes=(
         "`{receiver}` is `bound method 'Handler().on_event'` or `bound method 'h.on_event' of "
         "local object 'h'`.",
+        *_KIND_NOTES,
     ),
 )
 

@@ -1,0 +1,89 @@
+"""What the rule families see of one module, and the configuration they run under.
+
+The costly views of the module (scopes, connect sites, the astroid tree, the signal resolver) are
+built on first use and shared by the families. Nothing here imports the families.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .analysis.connect_sites import ConnectSite, find_connect_sites
+from .analysis.scopes import ModuleScopes, module_name_for, package_root_for
+from .analysis.signals import SignalResolver
+from .rules import RULES
+
+if TYPE_CHECKING:
+    from .analysis.inference import AstroidFile
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    enabled: frozenset[str]
+    source_roots: tuple[str, ...]
+
+    @classmethod
+    def create(
+        cls, select: Iterable[str] | None = None, source_roots: Sequence[str] | None = None
+    ) -> CheckConfig:
+        """``select``: codes or prefixes (``"SIG1"``); default: every rule that is on by default."""
+        if select is None:
+            enabled = {code for code, rule in RULES.items() if rule.default_enabled}
+        else:
+            prefixes = tuple(select)
+            enabled = {code for code in RULES if code.startswith(prefixes)}
+        roots = tuple(os.path.abspath(root) for root in (source_roots or [os.getcwd()]))
+        return cls(frozenset(enabled), roots)
+
+
+class FileContext:
+    """One module being checked; the costly views of it are built on first use."""
+
+    def __init__(self, tree: ast.Module, source: str, filename: str, config: CheckConfig) -> None:
+        self.tree = tree
+        self.source = source
+        self.filename = filename
+        self.config = config
+
+    @cached_property
+    def module_name(self) -> str:
+        return module_name_for(self.filename)
+
+    @cached_property
+    def is_package(self) -> bool:
+        return os.path.basename(self.filename) == "__init__.py"
+
+    @cached_property
+    def source_roots(self) -> tuple[str, ...]:
+        package_root = package_root_for(self.filename)
+        roots = self.config.source_roots
+        return roots if package_root in roots else (*roots, package_root)
+
+    @cached_property
+    def scopes(self) -> ModuleScopes:
+        return ModuleScopes(self.tree, self.module_name, self.is_package)
+
+    @cached_property
+    def connect_sites(self) -> tuple[ConnectSite, ...]:
+        """Every ``.connect`` call and connect decorator: one tree walk shared by the families."""
+        return tuple(find_connect_sites(self.tree))
+
+    @cached_property
+    def astroid(self) -> AstroidFile:
+        """Built on first use: importing this module never imports astroid."""
+        from .analysis.inference import AstroidFile
+
+        return AstroidFile(self.source, self.filename, self.module_name, self.source_roots)
+
+    @cached_property
+    def signals(self) -> SignalResolver:
+        """Which library's signal an expression is; astroid only when the file cannot tell."""
+        return SignalResolver(self.scopes, lambda expr: self.astroid.library_of(expr))
+
+    def enabled(self, code: str) -> bool:
+        return code in self.config.enabled
