@@ -305,6 +305,23 @@ def test_call_problems(source, keywords, expected):
     assert [p.code for p in call_problems(_shape(source), keywords, call)] == expected
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def h(sender, **kw): pass", []),
+        ("def h(**kw): pass", []),
+        ("def h(signal, sender, instance): pass", []),  # every keyword Django passes here
+        ("def h(sender): pass", ["SIG301"]),  # signal= is always passed
+        ("def h(sender, /, **kw): pass", ["SIG301"]),  # the sender is passed by keyword
+    ],
+)
+def test_call_problems_for_keyword_calls(source, expected):
+    """Django and celery call receiver(signal=..., sender=..., **named), all by keyword."""
+    call = library_named("django").receiver_call
+    keywords = frozenset({"instance"}) if "instance" in source else None
+    assert [p.code for p in call_problems(_shape(source), keywords, call)] == expected
+
+
 def test_same_signal_same_key():
     source = textwrap.dedent("""
         import blinker

@@ -1,0 +1,49 @@
+"""psygnal: ``Signal`` descriptors on classes, ``SignalInstance`` on their instances.
+
+``SignalInstance.connect(slot, *, thread=None, check_nargs=None, ...)`` has no weak parameter and
+returns the slot (also as ``@sig.connect`` and ``@sig.connect(...)``). Functions, lambdas and
+``functools.partial`` objects are held strongly; bound methods and callable instances are held
+by weak reference, so a temporary object's method is lost.
+"""
+
+from __future__ import annotations
+
+from .model import Binds, CalledDecorator, ConnectForm, Library, Parameter, ReceiverKind, Weakness
+
+_ALWAYS = Weakness(None, default=True)
+
+LIBRARY = Library(
+    name="psygnal",
+    key="psygnal",
+    short="psygnal",
+    packages=("psygnal",),
+    summary="psygnal's Signal / SignalInstance (bound methods and callable objects are held weakly)",
+    signal_classes=frozenset(
+        {
+            "psygnal.Signal",
+            "psygnal._signal.Signal",
+            "psygnal.SignalInstance",
+            "psygnal._signal.SignalInstance",
+        }
+    ),
+    connects=(
+        ConnectForm(
+            "connect",
+            receiver=Parameter("slot", 0),
+            weakness=_ALWAYS,
+            returns=Binds.RECEIVER,
+            bare_decorator=True,
+            called_decorator=CalledDecorator(_ALWAYS),
+        ),
+    ),
+    weakly_held=frozenset({ReceiverKind.BOUND_METHOD, ReceiverKind.INSTANCE}),
+    weak_phrase="by weak reference",
+    strong_fix="connect a function that holds the object instead",
+    recognised=(
+        "`sig = Signal(...)` in a class body, used as `self.sig.connect(...)` in its methods, and "
+        "signals of other classes through astroid.",
+        "Bound methods and callable instances of temporary objects (SIG103, SIG104). Functions, "
+        "lambdas and `functools.partial` objects are held strongly by psygnal and never reported.",
+    ),
+    not_recognised=("`SignalGroup` members and `@evented` dataclasses' `events`.",),
+)
