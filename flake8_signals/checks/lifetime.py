@@ -1,12 +1,13 @@
-"""SIG101-SIG104: receivers lost to a weak reference."""
+"""SIG101-SIG106: receivers lost to a weak reference, or connected so that they are never called."""
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .. import stats
-from ..analysis.connect_sites import ConnectSite
+from ..analysis.connect_sites import ConnectSite, Style
 from ..analysis.connections import Connection, bind, candidates
 from ..analysis.display import short_source
 from ..analysis.lifetime import LifetimeAnalysis, Loss, is_test_module
@@ -19,7 +20,8 @@ from ..rules import RULES
 if TYPE_CHECKING:
     from ..context import FileContext
 
-CODES = frozenset({"SIG101", "SIG102", "SIG103", "SIG104"})
+CODES = frozenset({"SIG101", "SIG102", "SIG103", "SIG104", "SIG105", "SIG106"})
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
 
 
 def wants(source: str) -> bool:
@@ -59,6 +61,14 @@ def _judge(
     connection: Callable[[ConnectSite], Connection | None],
     context: FileContext,
 ) -> Finding | None:
+    if site.style is Style.BARE_DECORATOR and context.enabled("SIG105"):
+        finding = _bound_to_none(site, connection(site))
+        if finding is not None:
+            return finding
+    if site.style is Style.CALL and context.enabled("SIG106") and _bool_after_receiver(site):
+        finding = _weak_flag_as_sender(site, connection(site))
+        if finding is not None:
+            return finding
     loss = analysis.loss(site)
     if loss is None or not context.enabled(loss.code) or not _may_be_lost(site, loss):
         return None
@@ -100,3 +110,51 @@ def _may_be_lost(site: ConnectSite, loss: Loss) -> bool:
 
 def _shown(found: Connection) -> str:
     return short_source(found.signal) if found.signal is not None else "any signal"
+
+
+def _bound_to_none(site: ConnectSite, found: Connection | None) -> Finding | None:
+    """SIG105: ``@sig.connect`` where connect() returns None (and connects weakly)."""
+    if found is None or found.use.binds is not Binds.NOTHING or found.weak is not True:
+        return None
+    form = found.use.form
+    assert site.decorated is not None and site.target is not None
+    signal = short_source(site.target)
+    remedy = (
+        form.bare_decorator_fix.format(signal=signal)
+        if form and form.bare_decorator_fix
+        else (f"connect it with {signal}.connect({site.decorated.name}) after its definition")
+    )
+    message = RULES["SIG105"].format(
+        receiver=site.decorated.name, decorator=f"{signal}.{site.method}", remedy=remedy
+    )
+    return Finding(site.line, site.col, "SIG105", message)
+
+
+def _bool_after_receiver(site: ConnectSite) -> bool:
+    call = site.call
+    return call is not None and any(
+        isinstance(a, ast.Constant) and isinstance(a.value, bool) for a in call.args[1:]
+    )
+
+
+def _weak_flag_as_sender(site: ConnectSite, found: Connection | None) -> Finding | None:
+    """SIG106: ``True``/``False`` given positionally where the form takes the sender."""
+    if found is None or site.call is None:
+        return None
+    sender = found.use.sender
+    if sender is None or sender.position is None or found.use.weakness.parameter is None:
+        return None
+    args = site.call.args
+    if len(args) <= sender.position or any(isinstance(a, ast.Starred) for a in args[: sender.position + 1]):
+        return None
+    value = args[sender.position]
+    if not (isinstance(value, ast.Constant) and isinstance(value.value, bool)):
+        return None
+    func = site.call.func
+    message = RULES["SIG106"].format(
+        value=repr(value.value),
+        ordinal=_ORDINALS[sender.position] if sender.position < len(_ORDINALS) else f"#{sender.position + 1}",
+        call=short_source(func),
+        receiver=f"'{short_source(site.receiver)}'" if site.receiver is not None else "the receiver",
+    )
+    return Finding(site.line, site.col, "SIG106", message)

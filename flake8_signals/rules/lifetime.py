@@ -258,4 +258,112 @@ def setup():
     ),
 )
 
-RULES = (SIG101, SIG102, SIG103, SIG104)
+SIG105 = Rule(
+    code="SIG105",
+    name="connect-decorator-binds-none",
+    summary="A connect method that returns None is used as a bare decorator, so the receiver is lost",
+    message=(
+        "function '{receiver}' is decorated with '@{decorator}', which returns None: the name "
+        "'{receiver}' is bound to None and the function, held only by a weak reference, is "
+        "garbage-collected at once, so it is never called"
+    ),
+    fix="{remedy}",
+    what_it_does=(
+        "Finds a function decorated with a signal's `connect` method where that method returns "
+        "`None`, as Django's `Signal.connect` does (`@post_save.connect`)."
+    ),
+    why_bad=(
+        "A decorator's result replaces the function: `@sig.connect` on `def audit` means "
+        "`audit = sig.connect(audit)`. Where `connect()` returns `None`, the name `audit` is bound "
+        "to `None` and the function object's only strong reference is gone. The connection holds "
+        "it weakly, so it is freed at once and the receiver never runs, even at module level. "
+        "Nothing raises. Libraries whose `connect()` returns the receiver (blinker, celery, "
+        "psygnal) are fine with the bare decorator.\n\n"
+        "The fix names the library's own connecting decorator (Django's `@receiver(signal)`, "
+        "which returns the function)."
+    ),
+    example="""\
+from django.db.models.signals import post_save
+
+
+@post_save.connect
+def audit(sender, instance, **kwargs):
+    print("saved", instance)
+""",
+    use_instead="""\
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+
+@receiver(post_save)
+def audit(sender, instance, **kwargs):
+    print("saved", instance)
+""",
+    references=(
+        (
+            "Django: Listening to signals",
+            "https://docs.djangoproject.com/en/stable/topics/signals/#listening-to-signals",
+        ),
+    ),
+    notes=(
+        "`{remedy}` names the library's connecting decorator, e.g. "
+        "`decorate it with @receiver(post_save) instead`.",
+    ),
+)
+
+SIG106 = Rule(
+    code="SIG106",
+    name="weak-flag-passed-as-sender",
+    summary="True or False is passed positionally where connect() takes the sender, not weak",
+    message=(
+        "{value} is passed as the {ordinal} positional argument of '{call}', which is the sender, "
+        "not weak: {receiver} is connected only for sender {value}, so a plain send never reaches it"
+    ),
+    fix="pass weak={value} by keyword",
+    what_it_does=(
+        "Finds a connect call that passes `True` or `False` positionally in the place of the "
+        "sender, most often PyDispatcher's `dispatcher.connect(receiver, signal, False)`, whose "
+        "fourth positional argument, not the third, is `weak`."
+    ),
+    why_bad=(
+        "`pydispatch.dispatcher.connect(receiver, signal=Any, sender=Any, weak=True)`: the third "
+        "positional argument is the sender. `connect(handler, SIG, False)` leaves `weak=True` and "
+        "connects `handler` for the sender `False` only, so `dispatcher.send(SIG)` (sender "
+        "`Anonymous`) and every send from a real sender never reach it. The same mistake in the "
+        "sender's place of any library's `connect` has the same effect: nobody sends with the "
+        "sender `True` or `False`."
+    ),
+    example="""\
+from pydispatch import dispatcher
+
+ORDER_PAID = "order-paid"
+
+
+def on_paid(sender, **extra):
+    print("paid", sender)
+
+
+dispatcher.connect(on_paid, ORDER_PAID, False)
+""",
+    use_instead="""\
+from pydispatch import dispatcher
+
+ORDER_PAID = "order-paid"
+
+
+def on_paid(sender, **extra):
+    print("paid", sender)
+
+
+dispatcher.connect(on_paid, ORDER_PAID, weak=False)
+""",
+    references=(
+        (
+            "PyDispatcher: dispatcher.connect",
+            "https://grass.osgeo.org/grass-devel/manuals/libpython/pydispatch.html",
+        ),
+    ),
+    notes=("`{ordinal}` is `third` for PyDispatcher, `second` for blinker, Django and celery.",),
+)
+
+RULES = (SIG101, SIG102, SIG103, SIG104, SIG105, SIG106)
