@@ -21,6 +21,7 @@ from .model import (
     Namespaces,
     Parameter,
     ReceiverCall,
+    RuntimeHook,
     SendForm,
     Weakness,
 )
@@ -204,6 +205,12 @@ LIBRARY = Library(
         ),
     ),
     any_sender=frozenset({"blinker.ANY", "blinker.base.ANY"}),
+    # connect_via and connected_to go through connect() too.
+    runtime_hooks=(
+        RuntimeHook(
+            "blinker.base", "Signal.connect", Parameter("receiver", 0), _CONNECT, "Signal.disconnect"
+        ),
+    ),
     sends=(
         SendForm("send", sender_by_keyword=False, wrapper_keyword="_async_wrapper"),
         SendForm("send_async", is_async=True, sender_by_keyword=False, wrapper_keyword="_sync_wrapper"),

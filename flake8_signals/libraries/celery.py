@@ -19,6 +19,7 @@ from .model import (
     Library,
     Parameter,
     ReceiverCall,
+    RuntimeHook,
     SendForm,
     Weakness,
 )
@@ -99,6 +100,17 @@ LIBRARY = Library(
         shown="receiver(signal=..., sender=..., **kwargs)",
         fix="give it **kwargs (or parameters 'signal' and 'sender' and one for every keyword it is sent)",
         coroutines=CoroutineReceivers.NEVER_AWAITED,
+    ),
+    # Every form of connect ends in _connect_signal(receiver, sender, weak, dispatch_uid), with
+    # weak=False and a retrying wrapper for retry=True.
+    runtime_hooks=(
+        RuntimeHook(
+            "celery.utils.dispatch.signal",
+            "Signal._connect_signal",
+            Parameter("receiver", 0),
+            Weakness(Parameter("weak", 2), default=True),
+            "Signal.disconnect",
+        ),
     ),
     known_signals=KNOWN_SIGNALS,
     known_signals_complete=True,

@@ -18,6 +18,7 @@ from .model import (
     Library,
     Parameter,
     ReceiverCall,
+    RuntimeHook,
     SendForm,
     Weakness,
 )
@@ -101,6 +102,16 @@ LIBRARY = Library(
         keywords=("signal", "sender"),
         shown="receiver(signal=..., sender=..., **kwargs)",
         fix="give it **kwargs (or parameters 'signal' and 'sender' and one for every keyword it is sent)",
+    ),
+    # ModelSignal.connect and @receiver go through Signal.connect.
+    runtime_hooks=(
+        RuntimeHook(
+            "django.dispatch.dispatcher",
+            "Signal.connect",
+            Parameter("receiver", 0),
+            Weakness(Parameter("weak", 2), default=True),
+            "Signal.disconnect",
+        ),
     ),
     known_signals=KNOWN_SIGNALS,
     known_signals_complete=True,

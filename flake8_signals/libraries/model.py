@@ -178,6 +178,38 @@ class SendForm:
 
 
 @dataclass(frozen=True)
+class RuntimeHook:
+    """Where the runtime checks watch connections as they happen: the callable every connect of
+    the library goes through (``attribute`` of ``module``: ``"Signal.connect"`` for a method,
+    ``"connect"`` for a function), and where its receiver and weak flag are; for a method the
+    positions do not count ``self``. ``disconnect`` is the matching callable, receiver first."""
+
+    module: str
+    attribute: str
+    receiver: Parameter
+    weakness: Weakness
+    disconnect: str | None = None
+
+    def receiver_of(self, args: Sequence[object], kwargs: dict[str, object]) -> object:
+        return _runtime_value(self.receiver, args, kwargs, None)
+
+    def weak_at_run_time(self, args: Sequence[object], kwargs: dict[str, object]) -> bool:
+        if self.weakness.parameter is None:
+            return self.weakness.default
+        return bool(_runtime_value(self.weakness.parameter, args, kwargs, self.weakness.default))
+
+
+def _runtime_value(
+    parameter: Parameter, args: Sequence[object], kwargs: dict[str, object], default: object
+) -> object:
+    if parameter.name in kwargs:
+        return kwargs[parameter.name]
+    if parameter.position is not None and len(args) > parameter.position:
+        return args[parameter.position]
+    return default
+
+
+@dataclass(frozen=True)
 class KnownSignal:
     """A signal the library (or one built on it) defines at module level, known by import path so
     it is recognised where the library is not installed."""
@@ -250,6 +282,7 @@ class Library:
     # from them is not a signal (tests/test_library_models.py checks it against the library).
     known_signals_complete: bool = False
     namespaces: Namespaces | None = None
+    runtime_hooks: tuple[RuntimeHook, ...] = ()  # for the runtime checks (confirm, pytest, the tests)
     # How messages say that the connection is weak, and how to make it strong.
     weak_phrase: str = "with weak=True"
     strong_fix: str = "pass weak=False"

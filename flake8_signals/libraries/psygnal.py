@@ -8,7 +8,16 @@ by weak reference, so a temporary object's method is lost.
 
 from __future__ import annotations
 
-from .model import Binds, CalledDecorator, ConnectForm, Library, Parameter, ReceiverKind, Weakness
+from .model import (
+    Binds,
+    CalledDecorator,
+    ConnectForm,
+    Library,
+    Parameter,
+    ReceiverKind,
+    RuntimeHook,
+    Weakness,
+)
 
 _ALWAYS = Weakness(None, default=True)
 
@@ -37,6 +46,16 @@ LIBRARY = Library(
         ),
     ),
     weakly_held=frozenset({ReceiverKind.BOUND_METHOD, ReceiverKind.INSTANCE}),
+    # The decorator forms call connect() again with the function.
+    runtime_hooks=(
+        RuntimeHook(
+            "psygnal._signal",
+            "SignalInstance.connect",
+            Parameter("slot", 0),
+            _ALWAYS,
+            "SignalInstance.disconnect",
+        ),
+    ),
     weak_phrase="by weak reference",
     strong_fix="connect a function that holds the object instead",
     recognised=(

@@ -10,7 +10,7 @@ forwards to it with ``sender=self.sender``, weak by default. Receivers are calle
 
 from __future__ import annotations
 
-from .model import Binds, ConnectForm, KnownSignal, Library, Parameter, Weakness
+from .model import Binds, ConnectForm, KnownSignal, Library, Parameter, RuntimeHook, Weakness
 
 # tests/test_library_models.py checks this table against the installed Scrapy.
 KNOWN_SIGNALS = tuple(
@@ -66,6 +66,16 @@ LIBRARY = Library(
             weakness=Weakness(Parameter("weak"), default=True),
             signal=Parameter("signal", 1),
             returns=Binds.NOTHING,
+        ),
+    ),
+    # Scrapy's SignalManager.connect calls dispatcher.connect.
+    runtime_hooks=(
+        RuntimeHook(
+            "pydispatch.dispatcher",
+            "connect",
+            Parameter("receiver", 0),
+            Weakness(Parameter("weak", 3), default=True),
+            "disconnect",
         ),
     ),
     known_signals=KNOWN_SIGNALS,
