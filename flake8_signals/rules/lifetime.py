@@ -29,7 +29,7 @@ _KIND_NOTES = (
 SIG101 = Rule(
     code="SIG101",
     name="weakly-connected-local-function",
-    summary="A function defined inside another function is connected with weak=True",
+    summary="A function defined inside another function is connected by weak reference",
     message=(
         "local function '{receiver}' is connected to '{signal}' {weakly} and is "
         "garbage-collected when '{function}' returns, so it is never called"
@@ -84,7 +84,7 @@ def register_signal_handlers(app):
 SIG102 = Rule(
     code="SIG102",
     name="weakly-connected-lambda",
-    summary="A lambda is connected with weak=True",
+    summary="A lambda is connected by weak reference",
     message=(
         "{receiver} is connected to '{signal}' {weakly} and is garbage-collected "
         "{when}, so it is never called"
@@ -134,7 +134,7 @@ SIG103 = Rule(
     code="SIG103",
     name="weakly-connected-temporary-callable",
     summary=(
-        "A temporary callable (partial, callable instance, factory-made closure) is connected with weak=True"
+        "A temporary callable (partial, callable instance, factory-made closure) is connected weakly"
     ),
     message=(
         "{receiver} is connected to '{signal}' {weakly} and is garbage-collected "
@@ -198,7 +198,7 @@ order_paid.connect(notify_by_email)
 SIG104 = Rule(
     code="SIG104",
     name="weakly-connected-method-of-temporary-object",
-    summary="A bound method of an object that does not outlive the call is connected with weak=True",
+    summary="A bound method of an object that does not outlive the call is connected by weak reference",
     message=(
         "{receiver} is connected to '{signal}' {weakly} and is garbage-collected "
         "{when}, so it is never called"
