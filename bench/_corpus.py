@@ -49,6 +49,9 @@ CORPUS = (
     Project("wagtail", "8.0.1", "signals", "."),
     Project("Scrapy", "2.19.0", "precision", "."),
     Project("django-allauth", "65.21.1", "precision", "."),
+    # Two more Django apps that connect many receivers (history tracking, a shop framework).
+    Project("django-simple-history", "3.13.0", "precision", "."),
+    Project("django-oscar", "4.2.1", "precision", "."),
 )
 GROUPS = {
     "django": [p for p in CORPUS if p.group == "django"],

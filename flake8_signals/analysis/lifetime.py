@@ -120,6 +120,8 @@ class LifetimeAnalysis:
         self.scopes = scopes
         self.test_module = test_module
         self._site_of_receiver = {id(s.receiver): s for s in sites if s.receiver is not None}
+        self._running: dict[int, _RunningFacts] = {}  # per function, found by one walk
+        self._holders: dict[tuple[int, str], list[ast.expr] | None] = {}
         self._weak_signal_site = weak_signal_site
 
     # -- entry point ----------------------------------------------------------------------
@@ -270,11 +272,21 @@ class LifetimeAnalysis:
 
     def _escapes(self, name: str, scope: Scope, site: ConnectSite) -> bool:
         """Whether anything but this connection may keep ``name``'s object alive."""
+        key = (id(scope), name)
+        if key not in self._holders:
+            self._holders[key] = self._holding_uses(name, scope)
+        holders = self._holders[key]
+        return holders is None or any(node is not site.receiver for node in holders)
+
+    def _holding_uses(self, name: str, scope: Scope) -> list[ast.expr] | None:
+        """The uses of ``name`` that may keep its object alive, besides weak connections; None
+        when a closure captures it. Found once per name and scope, whatever the site."""
         loads, captured = self.scopes.loads_of(name, scope)
         if captured:
-            return True  # a closure holds it; whether the closure lives is another question
+            return None  # a closure holds it; whether the closure lives is another question
+        holders: list[ast.expr] = []
         for load in loads:
-            if self._is_weak_receiver(load, site):
+            if self._is_weak_receiver(load):
                 continue
             parent = self.scopes.parent(load)
             if isinstance(parent, ast.Call) and parent.func is load:
@@ -282,19 +294,17 @@ class LifetimeAnalysis:
             if isinstance(parent, ast.Attribute) and parent.value is load:
                 if isinstance(parent.ctx, ast.Store) or parent.attr in _HARMLESS_ATTRIBUTES:
                     continue
-                if self._is_weak_receiver(parent, site):
-                    continue  # `sig.connect(obj.method)`: the method is the receiver
-                return True
+                if not self._is_weak_receiver(parent):  # `sig.connect(obj.method)`: the method is it
+                    holders.append(parent)
+                continue
             if self._stored_in_local_container(load, parent, scope):
                 continue
             if _is_disconnect_argument(load, parent):
                 continue  # handled by _used_while_running
-            return True
-        return False
+            holders.append(load)
+        return holders
 
-    def _is_weak_receiver(self, node: ast.AST, site: ConnectSite) -> bool:
-        if site.receiver is node:
-            return True
+    def _is_weak_receiver(self, node: ast.AST) -> bool:
         other = self._site_of_receiver.get(id(node))
         return other is not None and self._weak_signal_site(other)
 
@@ -350,29 +360,49 @@ class LifetimeAnalysis:
         function = scope.node
         if scope.is_generator or self.test_module or is_test_name(getattr(function, "name", "")):
             return True  # tests use their receivers while they run
+        running = self._running.get(id(function))
+        if running is None:
+            running = self._running[id(function)] = _RunningFacts.of(function)
         start = (site.line, site.col)
+        if running.last_blocking > start or name in running.disconnected:
+            return True
+        return site.target is not None and running.last_send.get(ast.dump(site.target), _NOWHERE) > start
+
+
+_NOWHERE = (0, 0)
+
+
+@dataclass(frozen=True)
+class _RunningFacts:
+    """What a function does that keeps its local receivers in use, from one walk of its body:
+    where it last blocks (an await, an endless loop, a blocking call), the names it disconnects,
+    and where it last sends each signal expression."""
+
+    last_blocking: tuple[int, int]
+    disconnected: frozenset[str]
+    last_send: dict[str, tuple[int, int]]
+
+    @classmethod
+    def of(cls, function: ast.AST) -> _RunningFacts:
+        last_blocking = _NOWHERE
+        disconnected: set[str] = set()
+        last_send: dict[str, tuple[int, int]] = {}
         for node in _own_nodes(function):
-            after = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0)) > start
-            if after and isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
-                return True
-            if after and isinstance(node, ast.While) and _always_true(node.test):
-                return True
-            if not isinstance(node, ast.Call):
-                continue
-            callee = _callee_name(node.func)
-            if callee == "disconnect" and any(_mentions(arg, name) for arg in node.args):
-                return True
-            if (
-                after
-                and callee in SEND_METHODS
-                and isinstance(node.func, ast.Attribute)
-                and site.target is not None
-                and ast.dump(node.func.value) == ast.dump(site.target)
-            ):
-                return True
-            if after and callee in _BLOCKING_CALLS:
-                return True
-        return False
+            where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+            blocking = isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)) or (
+                isinstance(node, ast.While) and _always_true(node.test)
+            )
+            if isinstance(node, ast.Call):
+                callee = _callee_name(node.func)
+                if callee == "disconnect":
+                    disconnected.update(name for arg in node.args if (name := _mentioned(arg)) is not None)
+                elif callee in SEND_METHODS and isinstance(node.func, ast.Attribute):
+                    key = ast.dump(node.func.value)
+                    last_send[key] = max(last_send.get(key, _NOWHERE), where)
+                blocking = blocking or callee in _BLOCKING_CALLS
+            if blocking:
+                last_blocking = max(last_blocking, where)
+        return cls(last_blocking, frozenset(disconnected), last_send)
 
 
 def is_test_name(name: str) -> bool:
@@ -532,11 +562,11 @@ def _callee_name(func: ast.expr) -> str | None:
     return None
 
 
-def _mentions(expr: ast.expr, name: str) -> bool:
-    """``name`` or ``name.attr``: the receiver a disconnect() call is about."""
+def _mentioned(expr: ast.expr) -> str | None:
+    """``name`` for ``name`` or ``name.attr``: the receiver a disconnect() call is about."""
     while isinstance(expr, ast.Attribute):
         expr = expr.value
-    return isinstance(expr, ast.Name) and expr.id == name
+    return expr.id if isinstance(expr, ast.Name) else None
 
 
 def _always_true(test: ast.expr) -> bool:

@@ -681,6 +681,7 @@ class ProjectIndex:
         self._namespaces: dict[str, NamespaceInfo] = {}
         self._namespace_home: dict[str, str] = {}
         self._namespace_library: dict[str, str] = {}
+        self._bindings: dict[str, dict[str, tuple]] = {}  # per module, made once
         self._overlay: tuple[str, ModuleFacts, ProjectIndex] | None = None
         self._extractor: tuple[ast.Module, Extractor] | None = None
 
@@ -802,7 +803,7 @@ class ProjectIndex:
             facts = self._modules[module]
             if facts is None:
                 return None  # two files claim this module name
-            bindings = dict(facts.bindings)
+            bindings = self._bindings_of(module, facts)
             rest = ".".join(parts[cut:])
             value = bindings.get(rest)
             if value is None and cut + 1 < len(parts):
@@ -820,6 +821,12 @@ class ProjectIndex:
                 return ("signal", SignalIdentity("object", module, rest, value[1]))
             return self.resolve(value[1], depth + 1)
         return None
+
+    def _bindings_of(self, module: str, facts: ModuleFacts) -> dict[str, tuple]:
+        found = self._bindings.get(module)
+        if found is None:
+            found = self._bindings[module] = dict(facts.bindings)
+        return found
 
     def _index_modules(self) -> None:
         if self._modules or not self.facts:

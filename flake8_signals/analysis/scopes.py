@@ -64,6 +64,7 @@ class ModuleScopes:
         self.is_package = is_package
         self.parents: dict[int, ast.AST] = {}
         self.scope_of_node: dict[int, Scope] = {}
+        self._captured: dict[int, set[str]] | None = None
         self.module = _Builder(self).build(tree)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
@@ -125,21 +126,36 @@ class ModuleScopes:
     def loads_of(self, name: str, scope: Scope) -> tuple[list[ast.Name], bool]:
         """Reads of ``name`` that refer to ``scope``'s binding: (reads in ``scope`` itself,
         whether any nested scope reads it too, i.e. captures it in a closure)."""
-        captured = any(
-            name in inner.loads and (found := self.resolve(name, inner)) is not None and found[0] is scope
-            for inner in scope.descendants()
-        )
-        return scope.loads.get(name, []), captured
+        if self._captured is None:
+            self._captured = self._find_captured()
+        return scope.loads.get(name, []), name in self._captured.get(id(scope), ())
+
+    def _find_captured(self) -> dict[int, set[str]]:
+        """For every scope, the names of its bindings that a nested scope reads: one pass."""
+        captured: dict[int, set[str]] = {}
+        for inner in self.module.descendants():
+            for name in inner.loads:
+                found = self.resolve(name, inner)
+                if found is not None and found[0] is not inner:
+                    captured.setdefault(id(found[0]), set()).add(name)
+        return captured
+
+
+def _any_is(node: ast.AST, candidates: list[ast.AST | None]) -> bool:
+    return any(node is candidate for candidate in candidates)
 
 
 def _evaluated_inside(scope_node: ast.AST, child: ast.AST) -> bool:
     """Whether ``child`` (a direct child of ``scope_node``) is evaluated in the new scope."""
     if isinstance(scope_node, ast.Module):
         return True
+    # Only the body is evaluated inside; the other parts are few, the body may be huge.
     if isinstance(scope_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return child in scope_node.body
+        outside = [*scope_node.decorator_list, scope_node.args, scope_node.returns]
+        return not _any_is(child, [*outside, *getattr(scope_node, "type_params", [])])
     if isinstance(scope_node, ast.ClassDef):
-        return child in scope_node.body
+        outside = [*scope_node.decorator_list, *scope_node.bases, *scope_node.keywords]
+        return not _any_is(child, [*outside, *getattr(scope_node, "type_params", [])])
     if isinstance(scope_node, ast.Lambda):
         return child is scope_node.body
     # Comprehensions: the first iterable is evaluated outside, the rest inside.
