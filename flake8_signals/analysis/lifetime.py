@@ -366,7 +366,10 @@ class LifetimeAnalysis:
         start = (site.line, site.col)
         if running.last_blocking > start or name in running.disconnected:
             return True
-        return site.target is not None and running.last_send.get(ast.dump(site.target), _NOWHERE) > start
+        if site.target is None:
+            return False
+        target = ast.dump(site.target)
+        return target in running.disconnected_by_key or running.last_send.get(target, _NOWHERE) > start
 
 
 _NOWHERE = (0, 0)
@@ -376,16 +379,19 @@ _NOWHERE = (0, 0)
 class _RunningFacts:
     """What a function does that keeps its local receivers in use, from one walk of its body:
     where it last blocks (an await, an endless loop, a blocking call), the names it disconnects,
-    and where it last sends each signal expression."""
+    the signals it disconnects by key alone (Django's ``sig.disconnect(dispatch_uid=uid)``), and
+    where it last sends each signal expression."""
 
     last_blocking: tuple[int, int]
     disconnected: frozenset[str]
+    disconnected_by_key: frozenset[str]  # ast.dump of the signal expression
     last_send: dict[str, tuple[int, int]]
 
     @classmethod
     def of(cls, function: ast.AST) -> _RunningFacts:
         last_blocking = _NOWHERE
         disconnected: set[str] = set()
+        by_key: set[str] = set()
         last_send: dict[str, tuple[int, int]] = {}
         for node in _own_nodes(function):
             where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
@@ -395,14 +401,17 @@ class _RunningFacts:
             if isinstance(node, ast.Call):
                 callee = _callee_name(node.func)
                 if callee == "disconnect":
-                    disconnected.update(name for arg in node.args if (name := _mentioned(arg)) is not None)
+                    values = [*node.args, *(k.value for k in node.keywords if k.arg == "receiver")]
+                    disconnected.update(name for arg in values if (name := _mentioned(arg)) is not None)
+                    if not values and isinstance(node.func, ast.Attribute):
+                        by_key.add(ast.dump(node.func.value))
                 elif callee in SEND_METHODS and isinstance(node.func, ast.Attribute):
                     key = ast.dump(node.func.value)
                     last_send[key] = max(last_send.get(key, _NOWHERE), where)
                 blocking = blocking or callee in _BLOCKING_CALLS
             if blocking:
                 last_blocking = max(last_blocking, where)
-        return cls(last_blocking, frozenset(disconnected), last_send)
+        return cls(last_blocking, frozenset(disconnected), frozenset(by_key), last_send)
 
 
 def is_test_name(name: str) -> bool:

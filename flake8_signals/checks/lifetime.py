@@ -10,6 +10,7 @@ from .. import stats
 from ..analysis.connect_sites import ConnectSite, Style
 from ..analysis.connections import Connection, bind, candidates
 from ..analysis.display import short_source
+from ..analysis.expectations import expects_failure
 from ..analysis.lifetime import LifetimeAnalysis, Loss, is_test_module
 from ..boundary import SITE, contained
 from ..findings import Finding
@@ -50,7 +51,8 @@ def check(context: FileContext) -> Iterator[Finding]:
     for site in sites:
         finding = None
         with contained(SITE):
-            finding = _judge(site, analysis, connection, context)
+            if not expects_failure(site.report_node, context.scopes):
+                finding = _judge(site, analysis, connection, context)
         if finding is not None:
             yield finding
 

@@ -133,9 +133,7 @@ order_paid.connect(print_payment)
 SIG103 = Rule(
     code="SIG103",
     name="weakly-connected-temporary-callable",
-    summary=(
-        "A temporary callable (partial, callable instance, factory-made closure) is connected weakly"
-    ),
+    summary=("A temporary callable (partial, callable instance, factory-made closure) is connected weakly"),
     message=(
         "{receiver} is connected to '{signal}' {weakly} and is garbage-collected "
         "{when}, so it is never called"
