@@ -2,7 +2,11 @@
 
 astroid is imported on first use, so a flake8 run over files with no suspect site never pays for
 it. Every question is answered "yes" only when inference is sure; any doubt (Uninferable, several
-candidate values, an exception, the file's time budget spent) is "no", which means silence.
+candidate values, an exception, the file's budget spent) is "no", which means silence.
+
+The budget is counted in work, never in time, so that the findings do not depend on how loaded
+the machine is: a file may put at most ``MAX_QUESTIONS_PER_FILE`` inference questions to astroid,
+and each question is bounded by astroid's own count of inferred nodes (``max_inferred``).
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from .import_guard import project_search_path
 from .lifetime import Inference
 from .scopes import ModuleScopes
 
-# Inference time one file may spend; past it the remaining questions are answered "not sure".
-FILE_BUDGET_SECONDS = 5.0
+# Inference questions one file may ask; past it the remaining ones are answered "not sure".
+MAX_QUESTIONS_PER_FILE = 256
 _MAX_VALUES = 8
 _brain_registered = False
 _parsed_modules: dict[str, tuple[ast.Module, ModuleScopes] | None] = {}
@@ -117,20 +121,19 @@ class AstroidFile(Inference):
         self._module: Any = None
         self._failed = False
         self._index: dict[tuple[Any, ...], Any] = {}
-        self._spent = 0.0
+        self._questions = 0
 
     # -- plumbing -------------------------------------------------------------------------
     def _build(self) -> Any:
         if self._module is None and not self._failed:
-            started = time.perf_counter()
+            started = time.process_time()
             self._failed = True  # until the build below completes
             try:
                 with contained(ASTROID):
                     self._module = self._build_module()
                     self._failed = False
             finally:
-                elapsed = time.perf_counter() - started
-                self._spent += elapsed
+                elapsed = time.process_time() - started
                 stats.STATS.astroid_builds += 1
                 stats.STATS.astroid_build_seconds += elapsed
                 _freeze_heap()
@@ -161,16 +164,16 @@ class AstroidFile(Inference):
 
     def _infer(self, node: Any) -> list[Any] | None:
         """All values ``node`` may have, or None when any of them is unknown."""
-        if node is None or self._spent > FILE_BUDGET_SECONDS:
+        if node is None or self._questions >= MAX_QUESTIONS_PER_FILE:
             return None
-        started = time.perf_counter()
+        self._questions += 1
+        started = time.process_time()
         values: list[Any] | None = None
         try:
             with contained(ASTROID), project_search_path(self.source_roots):
                 values = _all_values(node)
         finally:
-            elapsed = time.perf_counter() - started
-            self._spent += elapsed
+            elapsed = time.process_time() - started
             stats.STATS.inferences += 1
             stats.STATS.inference_seconds += elapsed
             _freeze_heap()

@@ -1001,7 +1001,7 @@ def _scan_root(root: str, max_files: int) -> _RootScan:
     """Read one root. Parsing is what costs, so files are parsed in rounds: first those that can
     make or look up a blinker signal (they mention ``blinker``, ``Namespace`` or ``.signal(``),
     then, until nothing new turns up, the other candidates that mention a name those bind."""
-    started = time.perf_counter()
+    started = time.process_time()
     facts: dict[str, ModuleFacts] = {}
     libraries: set[str] = set()
     candidates: dict[str, bytes] = {}
@@ -1034,7 +1034,7 @@ def _scan_root(root: str, max_files: int) -> _RootScan:
         mentions = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(fresh)) + rb")\b")
         for path in [p for p, data in candidates.items() if mentions.search(data)]:
             _parse_into(facts, path, candidates.pop(path))
-    return _RootScan(facts, frozenset(libraries), seen, truncated, time.perf_counter() - started)
+    return _RootScan(facts, frozenset(libraries), seen, truncated, time.process_time() - started)
 
 
 def _is_source(data: bytes) -> bool:
