@@ -52,6 +52,22 @@ _BLOCKING_CALLS = frozenset(
         "loop_forever",
     }
 )
+# Awaiting one of these can hold a coroutine's frame for the program's life (a server, a shutdown
+# event, a future resolved at exit); any other await completes and the coroutine goes on.
+_HOLDING_AWAITS = frozenset(
+    {
+        "serve_forever",
+        "run_forever",
+        "wait",
+        "wait_closed",
+        "serve",
+        "start_polling",
+        "idle",
+        "Future",
+        "create_future",
+    }
+)
+_GATHERS = frozenset({"gather", "wait"})
 # Class decorators that return the class itself and keep no instances.
 _SAFE_CLASS_DECORATORS = frozenset(
     {
@@ -393,11 +409,15 @@ class _RunningFacts:
         disconnected: set[str] = set()
         by_key: set[str] = set()
         last_send: dict[str, tuple[int, int]] = {}
-        for node in _own_nodes(function):
+        awaited: set[int] = set()  # calls judged as awaits, not as blocking calls
+        for node in _own_nodes(function):  # a node comes before its children
             where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
-            blocking = isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)) or (
+            blocking = isinstance(node, ast.AsyncFor) or (
                 isinstance(node, ast.While) and _always_true(node.test)
             )
+            if isinstance(node, ast.Await):
+                awaited.add(id(node.value))
+                blocking = _holds_frame(node.value)
             if isinstance(node, ast.Call):
                 callee = _callee_name(node.func)
                 if callee == "disconnect":
@@ -408,10 +428,26 @@ class _RunningFacts:
                 elif callee in SEND_METHODS and isinstance(node.func, ast.Attribute):
                     key = ast.dump(node.func.value)
                     last_send[key] = max(last_send.get(key, _NOWHERE), where)
-                blocking = blocking or callee in _BLOCKING_CALLS
+                blocking = blocking or (callee in _BLOCKING_CALLS and id(node) not in awaited)
             if blocking:
                 last_blocking = max(last_blocking, where)
         return cls(last_blocking, frozenset(disconnected), frozenset(by_key), last_send)
+
+
+def _holds_frame(awaited: ast.expr) -> bool:
+    """Whether awaiting ``awaited`` may keep the coroutine suspended until the program ends: a
+    future, task or event awaited as such, a server's serve_forever(), an event's wait(), or
+    gathering any of those."""
+    if isinstance(awaited, (ast.Name, ast.Attribute)):
+        return True
+    if not isinstance(awaited, ast.Call):
+        return False
+    callee = _callee_name(awaited.func)
+    if callee in _GATHERS and any(
+        _holds_frame(arg) for arg in awaited.args if not isinstance(arg, ast.Starred)
+    ):
+        return True
+    return callee in _HOLDING_AWAITS
 
 
 def is_test_name(name: str) -> bool:
