@@ -93,12 +93,19 @@ def test_flake8_reports_the_debug_exception(tmp_path):
         "sys.argv = ['flake8', '--isolated', '--select', 'SIG', '-j', '1', 'app.py']\n"
         "runpy.run_module('flake8', run_name='__main__')\n"
     )
-    quiet = subprocess.run([sys.executable, "-c", plant], cwd=tmp_path, capture_output=True, text=True,
-                           timeout=120, env={"PATH": "", "PYTHONPATH": str(ROOT)})
+    quiet = subprocess.run(
+        [sys.executable, "-c", plant],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "", "PYTHONPATH": str(ROOT)},
+    )
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
     debug = {"PATH": "", "PYTHONPATH": str(ROOT), boundary.DEBUG_VARIABLE: "1"}
-    loud = subprocess.run([sys.executable, "-c", plant], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=120, env=debug)
+    loud = subprocess.run(
+        [sys.executable, "-c", plant], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=debug
+    )
     assert loud.returncode != 0
     assert "RuntimeError: planted bug" in loud.stdout + loud.stderr
 

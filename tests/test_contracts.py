@@ -17,8 +17,8 @@ from flake8_signals.analysis.contracts import (
 from flake8_signals.analysis.scopes import ModuleScopes
 from flake8_signals.api import check_source
 from flake8_signals.checker import CheckConfig, FileContext
-from flake8_signals.libraries import library_named
 from flake8_signals.checks import contracts as contracts_family
+from flake8_signals.libraries import library_named
 
 HEADER = "from blinker import Signal, signal\norder_paid = Signal()\n"
 

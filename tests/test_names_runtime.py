@@ -49,7 +49,7 @@ def flagged_lookups(directory: Path, files: list[str]) -> set[tuple[str, str, bo
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
             if isinstance(node, ast.Constant) and isinstance(node.value, str)
         }
-        for finding in check_file(path, select=sorted(LOST)):
+        for finding in check_file(path, select=sorted(LOST), source_roots=[str(directory)]):
             default = finding.code != "SIG201" or "default namespace" in finding.message
             flagged.add((relative, literals[(finding.line, finding.col)], default))
     return flagged

@@ -10,10 +10,10 @@ import pytest
 
 from flake8_signals.analysis import project_index
 from flake8_signals.analysis.project_index import SendInfo, SignalIdentity
-
-DEFAULT_NAMESPACE = "blinker.default_namespace"
 from flake8_signals.api import check_source
 from flake8_signals.checker import CheckConfig, FileContext
+
+DEFAULT_NAMESPACE = "blinker.default_namespace"
 
 
 def write(root: Path, relative: str, text: str) -> Path:

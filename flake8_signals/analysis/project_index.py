@@ -334,8 +334,11 @@ class Extractor:
         if expr.id not in self._eligible:
             return None
         found = self.scopes.resolve(expr.id, self.scopes.scope_containing(expr))
-        if found is None or len(found[1]) != 1:
+        if found is None:
             return None
+        if len(found[1]) != 1:
+            qualname = self.scopes.imported_as(found[1])  # an import fallback
+            return ("q", qualname) if qualname else None
         scope, (binding,) = found
         if binding.kind == "import":
             return ("q", binding.qualname) if binding.qualname else None

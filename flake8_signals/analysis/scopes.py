@@ -109,11 +109,59 @@ class ModuleScopes:
             return f"{base}.{expr.attr}" if base else None
         if isinstance(expr, ast.Name):
             found = self.resolve(expr.id, scope)
+            return self.imported_as(found[1]) if found is not None else None
+        return None
+
+    def imported_as(self, bindings: list[Binding]) -> str | None:
+        """The full name a name's bindings import: one import (or several of the same name), or
+        the alternatives of an import fallback, where the import in the preferred branch is the
+        real API and the others are stand-ins (``except ImportError: class Namespace: ...``) or
+        re-exports of it."""
+        names = {b.qualname for b in bindings}
+        if all(b.kind == "import" for b in bindings):
+            if len(names) == 1:
+                return names.pop()
+        elif len(bindings) == 1:
+            return None
+        return self._fallback_import(bindings)
+
+    def _fallback_import(self, bindings: list[Binding]) -> str | None:
+        construct = None
+        branches: dict[str, list[Binding]] = {}
+        for binding in bindings:
+            found = self._fallback_branch(binding.node)
             if found is None:
                 return None
-            names = {b.qualname for b in found[1]}
-            if len(names) == 1 and all(b.kind == "import" for b in found[1]):
-                return names.pop()
+            node, branch = found
+            if construct is None:
+                construct = node
+            elif node is not construct:
+                return None  # alternatives of different constructs: not one fallback
+            branches.setdefault(branch, []).append(binding)
+        if len(branches) < 2:
+            return None
+        for branch in ("preferred", "fallback"):  # the try body / the if body first
+            imports = [b for b in branches.get(branch, []) if b.kind == "import" and b.qualname]
+            if imports:
+                return imports[0].qualname
+        return None
+
+    def _fallback_branch(self, node: ast.AST) -> tuple[ast.AST, str] | None:
+        """The innermost import fallback (``try``/``except ImportError``, ``if TYPE_CHECKING``, a
+        version check) around the statement that binds, and which branch it is in."""
+        child, current = node, self.parent(node)
+        while current is not None and not isinstance(current, _SCOPE_BOUNDARIES):
+            if isinstance(current, ast.Try) and _catches_import_error(current):
+                if any(child is s for s in current.body):
+                    return current, "preferred"
+                if any(child is h for h in current.handlers):
+                    return current, "fallback"
+            if isinstance(current, ast.If) and _is_fallback_test(current.test):
+                if any(child is s for s in current.body):
+                    return current, "preferred"
+                if any(child is s for s in current.orelse):
+                    return current, "fallback"
+            child, current = current, self.parent(current)
         return None
 
     def single_binding(self, name: str, scope: Scope) -> tuple[Scope, Binding] | None:
@@ -143,6 +191,33 @@ class ModuleScopes:
 
 def _any_is(node: ast.AST, candidates: list[ast.AST | None]) -> bool:
     return any(node is candidate for candidate in candidates)
+
+
+_SCOPE_BOUNDARIES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Module)
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def _catches_import_error(node: ast.Try) -> bool:
+    for handler in node.handlers:
+        caught = handler.type
+        names = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
+        if any(isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS for n in names):
+            return True
+    return False
+
+
+def _is_fallback_test(test: ast.expr) -> bool:
+    """``TYPE_CHECKING``, ``typing.TYPE_CHECKING`` or a comparison with ``sys.version_info``."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING":
+        return True
+    if isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING":
+        return True
+    if isinstance(test, ast.Compare):
+        side = test.left.value if isinstance(test.left, ast.Subscript) else test.left
+        return isinstance(side, ast.Attribute) and side.attr == "version_info"
+    return False
 
 
 def _evaluated_inside(scope_node: ast.AST, child: ast.AST) -> bool:
