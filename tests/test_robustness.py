@@ -800,7 +800,7 @@ def _flake8_cli(argv: Sequence[str], cwd: Path, timeout: float = 300) -> subproc
 
 
 def _sig(code: str, **values: str) -> str:
-    blinker = {"weakly": "with weak=True", "strong_fix": "pass weak=False"}  # how blinker says it
+    blinker = {"weakly": "with weak=True", "strong_fix": "pass weak=False", "path": ""}  # how blinker says it
     return f"{code} {rule(code).format(**blinker, **values)}"
 
 

@@ -16,6 +16,7 @@ from ..libraries import SEND_METHODS
 from ..libraries.model import ReceiverKind
 from .connect_sites import ConnectSite
 from .display import dotted_name, short_source
+from .reaching import BindingFlow, Reaching
 from .scopes import Binding, FunctionNode, ModuleScopes, Scope
 
 IMMEDIATELY = "as soon as connect() returns"
@@ -107,6 +108,8 @@ class Loss:
     resolve: Callable[[Inference], Resolved | None] | None = None
     # connect()'s result is stored: that keeps the receiver only where connect returns it.
     result_kept: bool = False
+    # The path on which the name is bound to what is lost, when it is bound several ways.
+    path: str = ""
 
 
 class Inference:
@@ -138,6 +141,7 @@ class LifetimeAnalysis:
         self._site_of_receiver = {id(s.receiver): s for s in sites if s.receiver is not None}
         self._running: dict[int, _RunningFacts] = {}  # per function, found by one walk
         self._holders: dict[tuple[int, str], list[ast.expr] | None] = {}
+        self._flows: dict[tuple[int, str], BindingFlow] = {}
         self._weak_signal_site = weak_signal_site
 
     # -- entry point ----------------------------------------------------------------------
@@ -170,25 +174,70 @@ class LifetimeAnalysis:
 
     # -- receiver shapes ------------------------------------------------------------------
     def _local_name(self, site: ConnectSite, name: str, scope: Scope) -> Loss | None:
-        found = self.scopes.single_binding(name, scope)
+        found = self.scopes.resolve(name, scope)
         if found is None or found[0] is not scope or scope.kind != "function":
             return None  # module, class and closure variables outlive this call
-        binding = found[1]
-        if binding.kind == "def":
-            return self._local_function(site, scope, name)
-        if binding.kind != "assign" or binding.value is None:
+        bindings = found[1]
+        if len(bindings) != 1:
+            return self._on_some_path(site, name, scope, bindings)
+        loss = self._binding_loss(bindings[0], name, scope)
+        if not isinstance(loss, Loss):
             return None
-        when, function = self._at_return(scope)
-        value = binding.value
-        if isinstance(value, ast.Lambda):
-            loss = Loss("SIG102", _LAMBDA, f"lambda '{name}'", when, function)
-        elif isinstance(value, ast.Call):
-            loss = self._temporary(value, scope, when, function, name)
-        else:
-            return None
-        if loss is None or self._escapes(name, scope, site) or self._used_while_running(scope, site, name):
+        if self._escapes(name, scope, site) or self._used_while_running(scope, site, name):
             return None
         return loss
+
+    def _binding_loss(self, binding: Binding, name: str, scope: Scope) -> Loss | bool | None:
+        """What connecting the object of this binding of ``name`` loses: a Loss, True when the
+        object survives the function (a module-level function, a method of ``self``), None when
+        the linter cannot tell."""
+        when, function = self._at_return(scope)
+        if binding.kind == "def":
+            return Loss("SIG101", _FUNCTION, name, when, function)
+        if binding.kind != "assign" or binding.value is None:
+            return None
+        value = binding.value
+        if isinstance(value, ast.Lambda):
+            return Loss("SIG102", _LAMBDA, f"lambda '{name}'", when, function)
+        if isinstance(value, ast.Call):
+            return self._temporary(value, scope, when, function, name)
+        return True if self._survives(value, scope) else None
+
+    def _survives(self, value: ast.expr, scope: Scope) -> bool:
+        """A module-level (or builtin) name, or ``self.x`` in a method: lives beyond this call."""
+        if isinstance(value, ast.Name):
+            found = self.scopes.resolve(value.id, scope)
+            return found is None or found[0].kind == "module"
+        if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+            return value.value.id == "self" and scope.parent is not None and scope.parent.kind == "class"
+        return False
+
+    def _on_some_path(
+        self, site: ConnectSite, name: str, scope: Scope, bindings: list[Binding]
+    ) -> Loss | None:
+        """A name bound several ways: lost when a binding that may reach the connect is lost and
+        every other one is known (lost or surviving)."""
+        key = (id(scope), name)
+        if key not in self._flows:
+            self._flows[key] = BindingFlow(self.scopes, scope.node, name, bindings)
+        reaching = self._flows[key].at(site.report_node)
+        if not reaching:
+            return None
+        lost: list[tuple[Reaching, Loss]] = []
+        for candidate in reaching:
+            verdict = self._binding_loss(candidate.binding, name, scope)
+            if verdict is None or (isinstance(verdict, Loss) and verdict.receiver is None):
+                return None  # not known without astroid: one unknown path is enough for silence
+            if isinstance(verdict, Loss):
+                lost.append((candidate, verdict))
+        if not lost or self._escapes(name, scope, site) or self._used_while_running(scope, site, name):
+            return None
+        first, loss = lost[0]
+        if len(reaching) == 1:
+            return loss  # rebound before the connect: only one binding is current
+        line = getattr(first.binding.node, "lineno", 0)
+        where = f", {first.branch}" if first.branch else ""
+        return replace(loss, path=f" (as bound on line {line}{where})")
 
     def _local_function(self, site: ConnectSite, scope: Scope, name: str) -> Loss | None:
         if self._escapes(name, scope, site) or self._used_while_running(scope, site, name):

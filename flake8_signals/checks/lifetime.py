@@ -93,6 +93,7 @@ def _judge(
         signal=_shown(found),
         when=loss.when,
         function=loss.function,
+        path=loss.path,
         weakly=found.library.weak_phrase,
         strong_fix=found.library.strong_fix,
     )

@@ -20,7 +20,15 @@ _WEAKNESS = (
     "signal."
 )
 _REFERENCES = (("Python: weakref", "https://docs.python.org/3/library/weakref.html"),)
+_PATHS = (
+    "A receiver name bound several ways (an `if`/`else`, a `try`/`except`, a loop) is reported when "
+    "a binding that can reach the connect is lost and every other one is known to survive or to be "
+    "lost; the message names the line and branch of the lost one. One binding the linter cannot "
+    "tell about (a parameter, a factory's result) means silence."
+)
 _KIND_NOTES = (
+    "`{path}` is empty, or, when the name is bound several ways, the binding that is lost and "
+    "its branch: ` (as bound on line 7, when 'app.debug' is true)`.",
     "`{weakly}` says how the library holds the receiver (`with weak=True`, or `by weak reference` "
     "where the library has no weak flag) and `{strong_fix}` how to hold it strongly instead; both "
     "come from the library, as in the table below.",
@@ -31,7 +39,7 @@ SIG101 = Rule(
     name="weakly-connected-local-function",
     summary="A function defined inside another function is connected by weak reference",
     message=(
-        "local function '{receiver}' is connected to '{signal}' {weakly} and is "
+        "local function '{receiver}'{path} is connected to '{signal}' {weakly} and is "
         "garbage-collected when '{function}' returns, so it is never called"
     ),
     fix="define it at module level or {strong_fix}",
@@ -46,6 +54,7 @@ SIG101 = Rule(
         f"{_CONNECT_DOC} A nested function lives only as long as the call that created it: when the "
         "enclosing function returns, the function object is freed and the receiver is gone before "
         "the signal is ever sent.\n\n"
+        f"{_PATHS}\n\n"
         "The rule stays silent when something keeps the function alive or when the connection is "
         "meant to last only while the enclosing function runs: the function is stored (on an "
         "attribute, in a global or nonlocal, in a container that is not a local one, returned, "
@@ -92,7 +101,7 @@ SIG102 = Rule(
     name="weakly-connected-lambda",
     summary="A lambda is connected by weak reference",
     message=(
-        "{receiver} is connected to '{signal}' {weakly} and is garbage-collected "
+        "{receiver}{path} is connected to '{signal}' {weakly} and is garbage-collected "
         "{when}, so it is never called"
     ),
     fix="define a module-level function or {strong_fix}",
@@ -141,7 +150,7 @@ SIG103 = Rule(
     name="weakly-connected-temporary-callable",
     summary=("A temporary callable (partial, callable instance, factory-made closure) is connected weakly"),
     message=(
-        "{receiver} is connected to '{signal}' {weakly} and is garbage-collected "
+        "{receiver}{path} is connected to '{signal}' {weakly} and is garbage-collected "
         "{when}, so it is never called"
     ),
     fix="keep a reference to it (a module-level name or an attribute) or {strong_fix}",
@@ -204,7 +213,7 @@ SIG104 = Rule(
     name="weakly-connected-method-of-temporary-object",
     summary="A bound method of an object that does not outlive the call is connected by weak reference",
     message=(
-        "{receiver} is connected to '{signal}' {weakly} and is garbage-collected "
+        "{receiver}{path} is connected to '{signal}' {weakly} and is garbage-collected "
         "{when}, so it is never called"
     ),
     fix="keep the object alive (a module-level name or an attribute) or {strong_fix}",
