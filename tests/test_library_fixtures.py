@@ -30,6 +30,9 @@ What is proved at run time, each in a fresh interpreter:
 * Django with ``DEBUG=True`` keeps SIG101-SIG103 and SIG105 receivers alive (its signature check
   caches the function), SIG104 ones still die: the note the rule pages make.
 
+The slow test installs this checkout alone into a fresh virtualenv (no Django, celery, Scrapy,
+PyDispatcher or psygnal) and runs flake8 over the fixtures there: the same findings, because the
+libraries are known by import path.
 """
 
 from __future__ import annotations
@@ -37,9 +40,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tokenize
+import venv
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,7 +55,7 @@ import pytest
 from flake8_signals.api import check_file
 from flake8_signals.libraries import LIBRARIES
 from flake8_signals.rules import RULES
-from tests.support import FIXTURES, run_probe
+from tests.support import FIXTURES, ROOT, run_probe
 
 LIBRARY_FIXTURES_DIR = FIXTURES / "libraries"
 LIBRARY_FIXTURES = sorted(LIBRARY_FIXTURES_DIR.glob("*/sig*.py"))
@@ -58,6 +63,8 @@ LIBRARY_PROBE = Path(__file__).parent / "library_probe.py"
 GOLDEN_SUFFIX = ".expected"
 LOST = ("SIG101", "SIG102", "SIG103", "SIG104", "SIG105")
 RAISES = ("SIG301", "SIG302")
+# The libraries the fixtures exercise: not installed by `pip install <checkout>`.
+OPTIONAL_LIBRARIES = ("django", "celery", "pydispatch", "scrapy", "psygnal")
 
 
 def _ids(path: Path) -> str:
@@ -369,6 +376,65 @@ def test_the_probes_tell_called_from_never_called_and_failing(tmp_path):
     )
     [record] = call_records(refused)
     assert record["own"] and record["connect_error"][0] == "ValueError"
+
+
+# -- without the libraries -------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_same_findings_without_any_of_the_libraries(tmp_path):
+    """A fresh virtualenv with this checkout alone (flake8, astroid and blinker come with it): the
+    real flake8 command over each library's fixtures gives the golden findings."""
+    # A copy, so that the build leaves nothing in the checkout and reuses no stale build/.
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT, checkout, ignore=shutil.ignore_patterns(*_NOT_SOURCE))
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True)
+    python = environment / ("Scripts" if os.name == "nt" else "bin") / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(checkout)],
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
+    probe = "import importlib.util, sys; print([m for m in sys.argv[1:] if importlib.util.find_spec(m)])"
+    found = subprocess.run(
+        [str(python), "-c", probe, *OPTIONAL_LIBRARIES], check=True, capture_output=True, text=True
+    )
+    assert found.stdout.strip() == "[]", f"installed without being asked for: {found.stdout}"
+    for directory in sorted(p for p in LIBRARY_FIXTURES_DIR.iterdir() if p.is_dir()):
+        completed = subprocess.run(
+            [
+                str(python),
+                "-m",
+                "flake8",
+                "--isolated",
+                "--select",
+                "SIG",
+                "--signals-source-roots",
+                ".",
+                ".",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=directory,
+        )
+        assert completed.returncode in (0, 1), completed.stderr
+        rows: dict[str, list[str]] = {}
+        for row in completed.stdout.splitlines():
+            name, rest = row.split(":", 1)
+            rows.setdefault(Path(name).name, []).append(rest)
+        for path in sorted(directory.glob("*.py")):
+            expected = golden(path) if path.name.startswith("sig") else []
+            assert sorted(rows.get(path.name, []), key=_row_key) == expected, _ids(path)
+
+
+_NOT_SOURCE = (".git", "build", "dist", "site", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
+
+
+def _row_key(row: str) -> tuple[int, int, str, str]:
+    line, col, rest = row.split(":", 2)
+    code, message = rest.strip().split(" ", 1)
+    return int(line), int(col), code, message
 
 
 if __name__ == "__main__":  # rewrite the golden files from the actual findings
