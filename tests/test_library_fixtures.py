@@ -288,10 +288,14 @@ def test_lost_receivers_die_and_the_others_live(path):
             and not (r["line"] in unshared and called_later.get(r["line"]))
         }
     )
+    # An object that cannot be weakly referenced: psygnal holds it strongly, so it must be called.
+    unreferenceable = {r["line"] for r in lifetime_records(path) if r["weak"] and not r["weakrefable"]}
+    not_called = sorted(line for line in unreferenceable & unshared - lost if not called_later.get(line))
     never_ran = sorted(lost - {r["line"] for r in lifetime_records(path)})
     assert not survived, f"claimed lost but alive: lines {survived}"
     assert not still_called, f"claimed lost but called after collection: lines {still_called}"
     assert not died, f"lost but neither flagged nor unseen: lines {died}"
+    assert not not_called, f"not weakly referenceable, yet not called after collection: lines {not_called}"
     assert not never_ran, f"claimed lines the fixture never executed: {never_ran}"
 
 
