@@ -18,7 +18,8 @@ What is proved at run time, each in a fresh interpreter:
 
 * lifetime (``tests/runtime_probe.py``): a receiver on a line marked SIG101-SIG105 is dead after
   ``exercise()`` and two collections, and so is one marked ``unseen``; every other weakly connected
-  receiver is alive, unless disconnected or marked ``scoped``; every marked line ran. psygnal keeps
+  receiver is alive, unless disconnected or marked ``scoped`` (which must then be gone); every
+  marked line ran. psygnal keeps
   a ``functools.partial``'s function and arguments, not the partial: where the fixture has a
   ``send_all()``, a receiver still called by it after collection is alive whatever its object
   (``tests/library_probe.py``), and a lost one must not be called;
@@ -291,11 +292,18 @@ def test_lost_receivers_die_and_the_others_live(path):
     # An object that cannot be weakly referenced: psygnal holds it strongly, so it must be called.
     unreferenceable = {r["line"] for r in lifetime_records(path) if r["weak"] and not r["weakrefable"]}
     not_called = sorted(line for line in unreferenceable & unshared - lost if not called_later.get(line))
+    scoped_but_alive = sorted(
+        {r["line"] for r in records if r["line"] in markers.scoped and r["alive"]}
+        | (markers.scoped - {r["line"] for r in lifetime_records(path)})
+    )
     never_ran = sorted(lost - {r["line"] for r in lifetime_records(path)})
     assert not survived, f"claimed lost but alive: lines {survived}"
     assert not still_called, f"claimed lost but called after collection: lines {still_called}"
     assert not died, f"lost but neither flagged nor unseen: lines {died}"
     assert not not_called, f"not weakly referenceable, yet not called after collection: lines {not_called}"
+    assert not scoped_but_alive, (
+        f"'scoped' connections that outlive their function or never ran: {scoped_but_alive}"
+    )
     assert not never_ran, f"claimed lines the fixture never executed: {never_ran}"
 
 
