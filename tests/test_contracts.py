@@ -435,3 +435,62 @@ def test_other_modules_sends_do_not_count_for_a_sender_specific_connection(tmp_p
         )
         == []
     )
+
+
+# -- libraries whose send() takes the sender by keyword (Django, celery) ------------------------
+DJANGO_HEADER = "from django.dispatch import Signal, receiver\norder_paid = Signal()\n"
+
+
+def test_django_sends_with_sender_by_keyword_give_the_keywords():
+    """Django's own way of sending, send(sender=..., **named), reaches receivers: its keywords
+    count (blinker's send(sender=...) does not reach them as written: SIG304)."""
+    source = DJANGO_HEADER + textwrap.dedent("""
+        @receiver(order_paid)
+        def on_paid(signal, sender):
+            pass
+        order_paid.send(sender=object, amount=3)
+    """)
+    assert [(f.line, f.code) for f in check_source(source, "case.py", select=["SIG3"])] == [(4, "SIG302")]
+    blinker = HEADER + textwrap.dedent("""
+        @order_paid.connect
+        def on_paid(sender):
+            pass
+        order_paid.send(sender=object, amount=3)
+    """)
+    assert [(f.line, f.code) for f in check_source(blinker, "case.py", select=["SIG3"])] == [(7, "SIG304")]
+
+
+def test_django_connection_for_one_sender_reads_the_sends_by_sender_keyword():
+    source = DJANGO_HEADER + textwrap.dedent("""
+        class Order: pass
+        class Refund: pass
+        @receiver(order_paid, sender=Order)
+        def on_paid(sender, amount, **kwargs):
+            pass
+        @receiver(order_paid, sender=Refund)
+        def on_refund(sender, amount, **kwargs):
+            pass
+        order_paid.send(sender=Order, amount=3)
+        order_paid.send(sender=Refund)
+    """)
+    assert [(f.line, f.code) for f in check_source(source, "case.py", select=["SIG3"])] == [(9, "SIG301")]
+
+
+def test_sends_in_other_modules_by_sender_keyword_count_only_where_the_library_takes_it():
+    from flake8_signals.analysis.contracts import SendIndex, SentBy
+
+    tree = ast.parse("order_paid = object()\n")
+    scopes = ModuleScopes(tree, "m")
+    remote = (
+        SentBy("send", 5, "/p/orders.py", frozenset({"sender", "order"}), True, sender_by_keyword=True),
+        SentBy("send", 9, "/p/refunds.py", frozenset({"amount"}), True),
+    )
+    index = SendIndex(scopes, [], lambda expr: remote)
+    signal = tree.body[0].targets[0]
+
+    def keyword_sets(key: str) -> set[frozenset[str]]:
+        contract = index.contract(signal, scopes.module, None, library=library_named(key))
+        return set(contract.keyword_sets) if contract is not None else set()
+
+    assert keyword_sets("django") == {frozenset({"sender", "order"}), frozenset({"amount"})}
+    assert keyword_sets("blinker") == {frozenset({"amount"})}

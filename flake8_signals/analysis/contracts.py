@@ -469,6 +469,9 @@ class SentBy:
     path: str | None  # None: the linted file
     keywords: frozenset[str]
     plain: bool  # send() with no _async_wrapper
+    # The sender is passed as ``sender=`` (for a send in another file: a ``sender`` keyword is
+    # passed); such a send reaches receivers only where the library's send takes it by keyword.
+    sender_by_keyword: bool = False
 
 
 @dataclass(frozen=True)
@@ -531,6 +534,34 @@ class SendCall:
     @property
     def sender_by_keyword_only(self) -> bool:
         return "sender" in self.keywords and self.positional == 0 and not self.starred
+
+    def reaches_receivers(self, library: Library | None) -> bool:
+        """Whether the library calls the receivers with this send as written (not SIG304's
+        shapes); ``library`` None: for some library."""
+        if self.positional > 1:
+            return False
+        return not self.sender_by_keyword_only or takes_keyword_sender(self.method, library)
+
+    def sender_for(self, library: Library | None) -> ast.expr | None:
+        """The sender expression, positional or (where the library takes it) ``sender=``."""
+        if self.sender is not None or not self.sender_by_keyword_only:
+            return self.sender
+        if not takes_keyword_sender(self.method, library):
+            return None
+        return next(k.value for k in self.node.keywords if k.arg == "sender")
+
+
+def takes_keyword_sender(method: str, library: Library | None) -> bool:
+    """Whether ``sig.<method>(sender=...)`` passes the sender to receivers: in ``library``'s send
+    of that name (or, for a name it does not declare, its sends of the same kind, sync or async),
+    or, while the library is not known yet, in any library's."""
+    for candidate in LIBRARIES if library is None else (library,):
+        forms = [f for f in candidate.sends if f.method == method] or [
+            f for f in candidate.sends if f.is_async == (method in _ASYNC_SENDS)
+        ]
+        if any(f.sender_by_keyword for f in forms):
+            return True
+    return False
 
 
 def _send_nodes(tree: ast.AST) -> Iterator[ast.Call]:
@@ -653,13 +684,21 @@ class SendIndex:
                 self.by_key.setdefault(send.key, []).append(send)
 
     def contract(
-        self, signal: ast.expr, scope: Scope, sender: ast.expr | None, *, project: bool = True
+        self,
+        signal: ast.expr,
+        scope: Scope,
+        sender: ast.expr | None,
+        *,
+        project: bool = True,
+        library: Library | None = None,
     ) -> SendContract | None:
         """How receivers connected to ``signal`` for ``sender`` (None: any sender) are called.
 
         None when the sends cannot be seen: none found, or one passes ``**kwargs`` (it may carry
         any keyword, or an ``_async_wrapper``). Sends in other files count only for a connection
-        to any sender (their sender expressions are not known) and only with ``project``.
+        to any sender (their sender expressions are not known) and only with ``project``. Which
+        sends reach receivers depends on ``library`` (``sender=`` does in Django, not in
+        blinker); None: the library is not known yet, and every send some library accepts counts.
         """
         known = KNOWN_SIGNALS.get(self.scopes.qualified_name(signal, scope) or "")
         if known is not None:
@@ -670,17 +709,20 @@ class SendIndex:
         local: list[SendCall] = []
         key = signal_key(self.scopes, signal, scope)
         if key is not None:
-            local = [s for s in self.by_key.get(key, []) if not s.malformed]
+            local = [s for s in self.by_key.get(key, []) if s.reaches_receivers(library)]
             if sender is not None:
-                local = [s for s in local if s.sender is not None and _same_expression(s.sender, sender)]
+                local = [s for s in local if _sent_by(s.sender_for(library), sender)]
         if any(s.unpacked_keywords for s in local):
             return None
-        sends = [SentBy(s.method, s.node.lineno, None, s.keywords, s.plain) for s in local]
+        sends = [
+            SentBy(s.method, s.node.lineno, None, s.keywords, s.plain, s.sender_by_keyword_only)
+            for s in local
+        ]
         if project and sender is None and self.remote is not None:
             remote = self.remote(signal)
             if remote is None:
                 return None  # a send elsewhere may pass anything, an _async_wrapper included
-            sends += remote
+            sends += [s for s in remote if not s.sender_by_keyword or takes_keyword_sender(s.method, library)]
         if not sends:
             return None
         keyword_sets = tuple(dict.fromkeys(s.keywords for s in sends))
@@ -689,8 +731,8 @@ class SendIndex:
 
 def sends_from_index(infos: Iterable[object], linted_path: str) -> tuple[SentBy, ...] | None:
     """:class:`.project_index.SendInfo` records of other files as :class:`SentBy`; None when one of
-    them may pass any keyword. A send with a ``sender`` keyword is left out: it may be one that
-    passes the sender only by keyword (SIG304), which never reaches receivers as written."""
+    them may pass any keyword. A send with a ``sender`` keyword is marked: it may be one that
+    passes the sender only by keyword, which reaches receivers only in some libraries (SIG304)."""
     sends = []
     for info in infos:
         if info.path == linted_path:  # type: ignore[attr-defined]
@@ -698,16 +740,18 @@ def sends_from_index(infos: Iterable[object], linted_path: str) -> tuple[SentBy,
         if info.has_double_star:  # type: ignore[attr-defined]
             return None
         keywords = frozenset(info.keywords)  # type: ignore[attr-defined]
-        if "sender" in keywords:
-            continue
         method = "send_async" if info.is_async else "send"  # type: ignore[attr-defined]
         plain = not info.is_async and not info.has_async_wrapper  # type: ignore[attr-defined]
-        sends.append(SentBy(method, info.line, info.path, keywords, plain))  # type: ignore[attr-defined]
+        sends.append(SentBy(method, info.line, info.path, keywords, plain, "sender" in keywords))  # type: ignore[attr-defined]
     return tuple(sends)
 
 
 def _same_expression(a: ast.expr, b: ast.expr) -> bool:
     return ast.dump(a) == ast.dump(b)
+
+
+def _sent_by(found: ast.expr | None, sender: ast.expr) -> bool:
+    return found is not None and _same_expression(found, sender)
 
 
 # -- connection sites -------------------------------------------------------------------------
@@ -866,7 +910,7 @@ class ContractAnalysis:
         # The rest of the project is read only for a receiver that some keyword could break.
         project = not (shape.varkw and not shape.is_coroutine and not call_problems(shape, frozenset(), call))
         sender = None if any_sender else sender
-        contract = self.index.contract(site.signal, site.scope, sender, project=project)
+        contract = self.index.contract(site.signal, site.scope, sender, project=project, library=library)
         problems: list[Problem] = []
         if contract is None:
             problems += call_problems(shape, None, call)

@@ -86,6 +86,7 @@ _SAFE_CLASS_DECORATORS = frozenset(
     }
 )
 _CONSTRUCTORS = ("__init__", "__new__", "__post_init__")
+_DATACLASS = frozenset({"dataclass", "dataclasses.dataclass"})
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,7 @@ class LifetimeAnalysis:
             return Loss("SIG103", _PARTIAL, f"functools.partial object{held}", when, function)
         local_class = self._local_class(call.func, scope)
         if local_class is not None:
-            if not instances_stay_temporary(local_class, self.scopes):
+            if not lost_with_its_instance(local_class, self.scopes):
                 return None
             return Loss("SIG103", _INSTANCE, _instance_text(local_class.name, local), when, function)
         if _is_builtin_name(call.func, self.scopes, scope) or dotted_name(call.func) is None:
@@ -264,7 +265,7 @@ class LifetimeAnalysis:
             found = inference.class_of_call(call)
             if found is not None:
                 cls, cls_scopes = found
-                if instances_stay_temporary(cls, cls_scopes):
+                if lost_with_its_instance(cls, cls_scopes):
                     return Resolved(_instance_text(cls.name, local), ReceiverKind.INSTANCE)
                 return None
             factory = inference.fresh_closure_factory(call)
@@ -301,7 +302,7 @@ class LifetimeAnalysis:
     ) -> Loss | None:
         local_class = self._local_class(call.func, scope)
         if local_class is not None:
-            ok = instances_stay_temporary(local_class, self.scopes) and _is_plain_method(
+            ok = lost_with_its_instance(local_class, self.scopes) and _is_plain_method(
                 local_class, method, self.scopes
             )
             return Loss("SIG104", _BOUND_METHOD, shown, when, function) if ok else None
@@ -313,7 +314,7 @@ class LifetimeAnalysis:
             if found is None:
                 return None
             cls, cls_scopes = found
-            if instances_stay_temporary(cls, cls_scopes) and _is_plain_method(cls, method, cls_scopes):
+            if lost_with_its_instance(cls, cls_scopes) and _is_plain_method(cls, method, cls_scopes):
                 return Resolved(shown, ReceiverKind.BOUND_METHOD)
             return None
 
@@ -509,6 +510,65 @@ def is_test_module(filename: str) -> bool:
 
     base = os.path.basename(filename)
     return base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"
+
+
+def lost_with_its_instance(cls: ast.ClassDef, scopes: ModuleScopes) -> bool:
+    """An instance made for a weak connection (or its bound method) is lost with it: nothing else
+    keeps the instance, and it can be weakly referenced at all."""
+    return instances_stay_temporary(cls, scopes) and weakly_referenceable(cls, scopes)
+
+
+def weakly_referenceable(
+    cls: ast.ClassDef, scopes: ModuleScopes, _seen: frozenset[int] = frozenset()
+) -> bool:
+    """False when the class and each of its bases declare ``__slots__`` without ``__weakref__``:
+    a weak connection of such an object raises TypeError at connect() (blinker, Django, celery,
+    PyDispatcher) or holds it strongly (psygnal); either way it is not silently lost. A base the
+    module does not define counts as referenceable (``instances_stay_temporary`` rejects it)."""
+    slots = _declared_slots(cls, scopes)
+    if slots is None or "__weakref__" in slots or id(cls) in _seen:
+        return True
+    outer = scopes.scope_containing(cls)
+    for base in cls.bases:
+        if isinstance(base, ast.Name) and base.id == "object" and scopes.resolve("object", outer) is None:
+            continue
+        found = scopes.single_binding(base.id, outer) if isinstance(base, ast.Name) else None
+        if found is None or found[1].kind != "class":
+            return True
+        if weakly_referenceable(found[1].node, scopes, _seen | {id(cls)}):  # type: ignore[arg-type]
+            return True
+    return False
+
+
+def _declared_slots(cls: ast.ClassDef, scopes: ModuleScopes) -> frozenset[str] | None:
+    """The names a class's ``__slots__`` declares (empty when they cannot be read); None when it
+    declares none, so that its instances have a ``__dict__`` and a ``__weakref__``."""
+    outer = scopes.scope_containing(cls)
+    for decorator in cls.decorator_list:
+        if isinstance(decorator, ast.Call) and scopes.qualified_name(decorator.func, outer) in _DATACLASS:
+            keywords = {k.arg: k.value for k in decorator.keywords}
+            if _is_true(keywords.get("slots")):
+                return frozenset({"__weakref__"}) if _is_true(keywords.get("weakref_slot")) else frozenset()
+    for statement in cls.body:
+        if not isinstance(statement, ast.Assign):
+            continue
+        if not any(isinstance(t, ast.Name) and t.id == "__slots__" for t in statement.targets):
+            continue
+        value = statement.value
+        items: list[ast.expr | None]
+        if isinstance(value, ast.Dict):
+            items = list(value.keys)
+        elif isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+            items = list(value.elts)
+        else:
+            items = [value]
+        names = [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
+        return frozenset(names) if len(names) == len(items) else frozenset()
+    return None
+
+
+def _is_true(value: ast.expr | None) -> bool:
+    return isinstance(value, ast.Constant) and value.value is True
 
 
 def instances_stay_temporary(

@@ -3,8 +3,9 @@
 Cheap answers first, from imports and assignments in the file itself: known signals by import
 path, names imported from a library's packages that are not signals, ``Signal()`` /
 ``ns.signal("x")`` / ``blinker.signal("x")`` (or a subclass of a signal class defined in the file)
-assigned to a name or to ``self.x``. Only when those cannot tell is astroid asked, which also
-finds signals defined in other modules of the project.
+assigned to a name, to ``self.x`` or to a class attribute, reached as ``self.x`` or as ``obj.x``
+for ``obj = Cls()`` of a class of the file. Only when those cannot tell is astroid asked, which
+also finds signals defined in other modules of the project.
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ class SignalResolver:
                 if made is not None:
                     return made
             return UNDECIDED
-        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
-            made = self._self_attribute(expr.attr, scope)
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            if expr.value.id == "self":
+                made = self._self_attribute(expr.attr, scope)
+            else:
+                made = self._instance_attribute(expr.value.id, expr.attr, scope)
             return made if made is not None else UNDECIDED
         return UNDECIDED
 
@@ -117,6 +121,27 @@ class SignalResolver:
         class_scope = scope.parent
         if scope.kind != "function" or class_scope is None or class_scope.kind != "class":
             return None
+        return self._class_attribute(class_scope, attribute)
+
+    def _instance_attribute(self, name: str, attribute: str, scope: Scope) -> Library | None:
+        """``model.changed`` where ``model = Model()`` is the name's only binding and ``Model``, a
+        class of this file made by neither a decorator nor a metaclass keyword, sets ``changed``
+        to a signal (psygnal's ``Signal`` descriptors are used this way)."""
+        found = self.scopes.single_binding(name, scope)
+        if found is None or found[1].kind != "assign" or not isinstance(found[1].value, ast.Call):
+            return None
+        made = found[1].value.func
+        if not isinstance(made, ast.Name):
+            return None
+        cls = self.scopes.single_binding(made.id, found[0])
+        if cls is None or cls[1].kind != "class" or not isinstance(cls[1].node, ast.ClassDef):
+            return None
+        if cls[1].node.decorator_list or cls[1].node.keywords:
+            return None
+        class_scope = self.scopes.scope_of_node.get(id(cls[1].node))
+        return self._class_attribute(class_scope, attribute) if class_scope is not None else None
+
+    def _class_attribute(self, class_scope: Scope, attribute: str) -> Library | None:
         for binding in class_scope.bindings.get(attribute, []):
             if binding.kind == "assign" and binding.value is not None:
                 made = self.made_by(binding.value, class_scope)

@@ -98,7 +98,10 @@ LIBRARY = Library(
         positional=(),
         keywords=("signal", "sender"),
         shown="receiver(signal=..., sender=..., **kwargs)",
-        fix="give it **kwargs (or parameters 'signal' and 'sender' and one for every keyword it is sent)",
+        fix=(
+            "give it **kwargs (or parameters 'signal' and 'sender' and one for every keyword it is "
+            "sent), none of them positional-only"
+        ),
         coroutines=CoroutineReceivers.NEVER_AWAITED,
     ),
     # Every form of connect ends in _connect_signal(receiver, sender, weak, dispatch_uid), with

@@ -101,7 +101,10 @@ LIBRARY = Library(
         positional=(),
         keywords=("signal", "sender"),
         shown="receiver(signal=..., sender=..., **kwargs)",
-        fix="give it **kwargs (or parameters 'signal' and 'sender' and one for every keyword it is sent)",
+        fix=(
+            "give it **kwargs (or parameters 'signal' and 'sender' and one for every keyword it is "
+            "sent), none of them positional-only"
+        ),
     ),
     # ModelSignal.connect and @receiver go through Signal.connect.
     runtime_hooks=(
