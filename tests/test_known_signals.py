@@ -32,3 +32,24 @@ def test_flask_signals_are_not_in_blinkers_default_namespace():
     """Why the table records the namespace: a lookup by name in blinker's default namespace
     gives a different signal."""
     assert blinker.signal("request-started") is not flask_signals.request_started
+
+
+def test_pelicans_table_is_every_signal_of_pelican_plugins_signals():
+    """pelican's signals are named signals of blinker's default namespace; the table lists them
+    all, each under its attribute and its name, exported where it says."""
+    signals = pytest.importorskip("pelican.plugins.signals")
+    from flake8_signals.libraries.blinker import PELICAN_SIGNALS
+
+    module_level = {
+        name: value.name for name, value in vars(signals).items() if isinstance(value, blinker.NamedSignal)
+    }
+    assert {s.attribute: s.name for s in PELICAN_SIGNALS} == module_level
+    for known in PELICAN_SIGNALS:
+        assert known.namespace == "blinker.default_namespace"
+        for module_name in known.modules:
+            # `pelican.signals` is the package's attribute (the module of that name only raises)
+            parent, _, child = module_name.rpartition(".")
+            module = getattr(importlib.import_module(parent), child)
+            value = getattr(module, known.attribute)
+            assert value is blinker.signal(known.name)
+            assert KNOWN_SIGNALS[f"{module_name}.{known.attribute}"].signal is known

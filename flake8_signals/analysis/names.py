@@ -168,7 +168,7 @@ class NameAnalysis:
         if info is None or info.open or info.may_be_named(name, ("send", "other")):
             return None
         usage = self.index.usage(SignalIdentity("named", namespace_id, name))
-        if usage.sent or usage.escaped:
+        if usage.sent or usage.escaped or name in info.library_sent:
             return None
         owners = self._owners(name)
         if owners:
@@ -205,7 +205,7 @@ class NameAnalysis:
         """Names of the default namespace that are really in use: sent, or declared at module
         level and not merely connected to."""
         if self._reference is None:
-            names = set()
+            names = set(info.library_sent)  # sent by a library the project uses
             for declared in {d.name for d in info.declarations} | info.created:
                 usage = self.index.usage(SignalIdentity("named", info.id, declared))
                 merely_connected = usage.listened and not usage.sent and not usage.escaped

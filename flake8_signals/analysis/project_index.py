@@ -158,7 +158,19 @@ _LOOKUP_TEXT = tuple(f".{m}(".encode() for m in sorted(_LOOKUP_METHODS))
 # Files that may send, connect or hand around a signal made elsewhere: parsed when they mention
 # a name that holds one (see _scan_root).
 _CANDIDATE = re.compile(rb"signal|Signal|\.send|\.connect")
-_LIBRARY_TOPS = frozenset(n.package for n in KNOWN_NAMESPACES)
+# Names that libraries declare in a default namespace and send themselves (pelican's): by namespace
+# id, (the library's top-level package, the name, the library).
+_LIBRARY_DEFAULT_NAMES: dict[str, list[tuple[str, str, str]]] = {}
+for _known in KNOWN_SIGNALS.values():
+    _signal = _known.signal
+    if _signal.namespace in _DEFAULT_NAMESPACE_PATHS and _signal.name is not None:
+        _entry = (_signal.modules[0].split(".")[0], _signal.name, _signal.library)
+        _entries = _LIBRARY_DEFAULT_NAMES.setdefault(_DEFAULT_NAMESPACE_PATHS[_signal.namespace], [])
+        if _entry not in _entries:
+            _entries.append(_entry)
+_LIBRARY_TOPS = frozenset(n.package for n in KNOWN_NAMESPACES) | frozenset(
+    package for entries in _LIBRARY_DEFAULT_NAMES.values() for package, _, _ in entries
+)
 _LIBRARY_IMPORT = re.compile(
     rb"^[ \t]*(?:from|import)[ \t]+("
     + b"|".join(re.escape(t.encode()) for t in sorted(_LIBRARY_TOPS))
@@ -255,6 +267,8 @@ class NamespaceInfo:
     # lookups whose result is only compared or tested are left out, they cannot deliver anything.
     patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     open: bool = False  # handed around or written to: its names are unknowable
+    # A default namespace's names that a library the project imports declares and sends itself.
+    library_sent: dict[str, str] = field(default_factory=dict)  # name -> the library
 
     def may_be_named(self, name: str, usages: Iterable[str] = ("send", "listen", "other")) -> bool:
         """A name built at run time, whose signal is used in one of these ways, may be ``name``."""
@@ -848,6 +862,10 @@ class ProjectIndex:
             return
         self._derived = True
         self._index_modules()
+        for namespace_id, entries in _LIBRARY_DEFAULT_NAMES.items():
+            for package, name, library in entries:
+                if package in self.libraries:
+                    self._info(namespace_id).library_sent[name] = library
         for known in KNOWN_NAMESPACES:
             self._namespaces[known.path] = NamespaceInfo(
                 known.path, None, known.library, frozenset(s.name for s in known.signals)

@@ -159,6 +159,48 @@ KNOWN_NAMESPACES: tuple[KnownNamespace, ...] = (
     ),
 )
 
+# pelican's signals live in blinker's default namespace (``signal("pelican_initialized")``); pelican
+# sends them itself. Checked against the installed pelican (4.12) by tests/test_known_signals.py.
+PELICAN_SIGNALS = tuple(
+    KnownSignal(
+        attribute,
+        ("pelican.plugins.signals", "pelican.signals"),
+        "pelican",
+        name=name,
+        namespace="blinker.default_namespace",
+    )
+    for attribute, name in (
+        ("initialized", "pelican_initialized"),
+        ("get_generators", "get_generators"),
+        ("all_generators_finalized", "all_generators_finalized"),
+        ("get_writer", "get_writer"),
+        ("finalized", "pelican_finalized"),
+        ("readers_init", "readers_init"),
+        ("generator_init", "generator_init"),
+        ("article_generator_init", "article_generator_init"),
+        ("article_generator_pretaxonomy", "article_generator_pretaxonomy"),
+        ("article_generator_finalized", "article_generator_finalized"),
+        ("article_generator_write_article", "article_generator_write_article"),
+        ("article_writer_finalized", "article_writer_finalized"),
+        ("page_generator_init", "page_generator_init"),
+        ("page_generator_finalized", "page_generator_finalized"),
+        ("page_generator_write_page", "page_generator_write_page"),
+        ("page_writer_finalized", "page_writer_finalized"),
+        ("static_generator_init", "static_generator_init"),
+        ("static_generator_finalized", "static_generator_finalized"),
+        ("article_generator_preread", "article_generator_preread"),
+        ("article_generator_context", "article_generator_context"),
+        ("page_generator_preread", "page_generator_preread"),
+        ("page_generator_context", "page_generator_context"),
+        ("static_generator_preread", "static_generator_preread"),
+        ("static_generator_context", "static_generator_context"),
+        ("content_object_init", "content_object_init"),
+        ("content_written", "content_written"),
+        ("feed_generated", "feed_generated"),
+        ("feed_written", "feed_written"),
+    )
+)
+
 _CONNECT = Weakness(Parameter("weak", 2), default=True)
 _STRONG = Weakness(None, default=False)
 
@@ -166,7 +208,7 @@ LIBRARY = Library(
     name="blinker / Flask",
     key="blinker",
     short="blinker",
-    packages=("blinker", "flask", *sorted({n.package for n in KNOWN_NAMESPACES} - {"flask"})),
+    packages=("blinker", "flask", *sorted({n.package for n in KNOWN_NAMESPACES} - {"flask"}), "pelican"),
     summary="blinker's signals, Flask's built-in signals and the signals of Flask extensions",
     signal_classes=frozenset(
         {"blinker.Signal", "blinker.base.Signal", "blinker.NamedSignal", "blinker.base.NamedSignal"}
@@ -221,7 +263,7 @@ LIBRARY = Library(
         fix="give it a first positional parameter for the sender and a default for every other parameter",
         coroutines=CoroutineReceivers.RAISE_WITHOUT_WRAPPER,
     ),
-    known_signals=tuple(s for namespace in KNOWN_NAMESPACES for s in namespace.signals),
+    known_signals=(*(s for namespace in KNOWN_NAMESPACES for s in namespace.signals), *PELICAN_SIGNALS),
     known_signals_complete=True,
     namespaces=Namespaces(
         classes=frozenset(

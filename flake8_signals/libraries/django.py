@@ -138,10 +138,12 @@ LIBRARY = Library(
             code,
             "Django: with `DEBUG = True`, `Signal.connect()` checks that the receiver accepts "
             "`**kwargs` through an `lru_cache` (512 entries) that holds the function strongly, so a "
-            "lost receiver keeps working in development and is lost in production (`DEBUG = False`). "
+            "lost receiver keeps working in development and is lost in production (`DEBUG = False`); "
+            "the cache holds functions only, so bound methods of temporary objects (SIG104) are lost "
+            "either way. "
             "Run `flake8-signals confirm` or `pytest --signals-check` to see the losses as "
             "production does.",
         )
-        for code in ("SIG101", "SIG102", "SIG103")
+        for code in ("SIG101", "SIG102", "SIG103", "SIG105")
     ),
 )

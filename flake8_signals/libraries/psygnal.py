@@ -59,10 +59,16 @@ LIBRARY = Library(
     weak_phrase="by weak reference",
     strong_fix="connect a function that holds the object instead",
     recognised=(
-        "`sig = Signal(...)` in a class body, used as `self.sig.connect(...)` in its methods, and "
-        "signals of other classes through astroid.",
+        "`sig = Signal(...)` in a class body, used as `self.sig.connect(...)` in its methods or as "
+        "`obj.sig.connect(...)` where `obj = Cls()` is an instance of that class made in the file; "
+        "signals of other classes through astroid (psygnal itself is compiled, so astroid often "
+        "cannot see inside it).",
         "Bound methods and callable instances of temporary objects (SIG103, SIG104). Functions, "
         "lambdas and `functools.partial` objects are held strongly by psygnal and never reported.",
     ),
-    not_recognised=("`SignalGroup` members and `@evented` dataclasses' `events`.",),
+    not_recognised=(
+        "`SignalGroup` members and `@evented` dataclasses' `events`, unless reached through an "
+        "instance of a class of the file that declares the signal.",
+        "A signal reached through a parameter.",
+    ),
 )
