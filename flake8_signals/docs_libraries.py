@@ -163,8 +163,9 @@ def libraries_index() -> str:
 def by_library_section(rule: Rule) -> str:
     """A lifetime rule's table: per library, whether it holds these receivers weakly and how to
     connect strongly instead; then what the models note about this rule."""
+    notes = [note for library in LIBRARIES for code, note in library.rule_notes if code == rule.code]
     if not rule.receiver_kinds:
-        return ""
+        return "## By library\n\n" + "\n".join(f"- {note}" for note in notes) + "\n" if notes else ""
     rows = []
     for library in LIBRARIES:
         if not library.connects:
