@@ -6,7 +6,7 @@ import ast
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from .. import stats
+from .. import notices, stats
 from ..analysis.connect_sites import ConnectSite, Style
 from ..analysis.connections import Connection, bind, candidates
 from ..analysis.display import short_source
@@ -14,7 +14,7 @@ from ..analysis.expectations import expects_failure
 from ..analysis.lifetime import LifetimeAnalysis, Loss, is_test_module
 from ..boundary import SITE, contained
 from ..findings import Finding
-from ..libraries import CONNECT_TEXT
+from ..libraries import CONNECT_TEXT, missing_package
 from ..libraries.model import Binds
 from ..rules import RULES
 
@@ -76,7 +76,10 @@ def _judge(
         return None
     stats.STATS.suspect_sites += 1
     found = connection(site)
-    if found is None or found.weak is not True:
+    if found is None:
+        _note_unknown_package(site, context)
+        return None
+    if found.weak is not True:
         return None
     if loss.result_kept and found.use.binds is Binds.RECEIVER:
         return None  # `self._keep = sig.connect(fn)`: connect() returned the receiver
@@ -98,6 +101,17 @@ def _judge(
         strong_fix=found.library.strong_fix,
     )
     return Finding(site.line, site.col, loss.code, message)
+
+
+def _note_unknown_package(site: ConnectSite, context: FileContext) -> None:
+    """A lost receiver was left unjudged because its signal comes from a package that is neither
+    installed nor known: tell the user once per run (not as a finding)."""
+    if site.target is None:
+        return
+    qualname = context.scopes.qualified_name(site.target, context.scopes.scope_containing(site.report_node))
+    package = qualname.split(".")[0] if qualname else None
+    if package and missing_package(package, context.source_roots):
+        notices.missing_package(package)
 
 
 def _may_be_lost(site: ConnectSite, loss: Loss) -> bool:

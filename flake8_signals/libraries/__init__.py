@@ -7,8 +7,12 @@ adding a library is adding such a module (with its fixtures and regenerated docs
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import os
 import pkgutil
 import re
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import ConnectForm, DecoratorFunction, KnownSignal, Library, Namespaces
@@ -81,6 +85,22 @@ CONNECT_TEXT = re.compile(
 )
 # Text that any send contains.
 SEND_TEXT = re.compile(r"\.(?:" + "|".join(sorted(map(re.escape, SEND_METHODS))) + r")\b")
+
+
+def missing_package(package: str, roots: Sequence[str]) -> bool:
+    """A top-level package that no model describes, that is not installed here, not the
+    standard library's and not one of the project's own modules under ``roots``."""
+    if package in PACKAGES or package in sys.stdlib_module_names:
+        return False
+    if any(
+        os.path.exists(os.path.join(root, package)) or os.path.isfile(os.path.join(root, f"{package}.py"))
+        for root in roots
+    ):
+        return False
+    try:
+        return importlib.util.find_spec(package) is None  # a top-level name: found, not imported
+    except (ImportError, ValueError):
+        return False
 
 
 def library_named(key: str) -> Library:
