@@ -1,8 +1,8 @@
 """Run one fixture module with the real signal libraries and report what happened to every receiver.
 
 Usage: python runtime_probe.py FIXTURE.py  ->  JSON list on stdout, one record per connect call
-made from the fixture file: {"line", "library", "weak", "alive", "disconnected", "receiver",
-"weakrefable"}.
+made from the fixture file: {"line", "lines" (every fixture line on the stack, innermost first),
+"library", "weak", "alive", "disconnected", "receiver", "weakrefable"}.
 
 Every library model's runtime hooks (``flake8_signals.libraries``) whose module is installed are
 wrapped, so blinker, Django (with ``DEBUG=False``, as in production; ``PROBE_DJANGO_DEBUG=1`` for
@@ -37,14 +37,16 @@ with open(target, encoding="utf-8") as _handle:
     }
 
 
-def _site_line() -> int | None:
-    """The fixture's line that (perhaps through the library's own code) made this call."""
+def _site_lines() -> list[int]:
+    """The fixture's lines on the stack that (perhaps through the library's own code) made this
+    call, innermost first: a connect inside a wrapper of the fixture, then the wrapper's call."""
+    lines = []
     frame = sys._getframe(2)
     while frame is not None:
         if os.path.abspath(frame.f_code.co_filename) == target:
-            return _DECORATED.get(frame.f_lineno, frame.f_lineno)
+            lines.append(_DECORATED.get(frame.f_lineno, frame.f_lineno))
         frame = frame.f_back
-    return None
+    return lines
 
 
 def _reference(receiver):
@@ -74,12 +76,13 @@ def _wrap(library, hook) -> None:
     @functools.wraps(original)
     def connect(*args, **kwargs):
         call_args = args[1:] if is_method else args
-        line = _site_line()
+        lines = _site_lines()
         receiver = hook.receiver_of(call_args, kwargs)
-        if line is not None and receiver is not None:
+        if lines and receiver is not None:
             records.append(
                 {
-                    "line": line,
+                    "line": lines[0],
+                    "lines": lines,
                     "library": library.key,
                     "weak": hook.weak_at_run_time(call_args, kwargs),
                     "ref": _reference(receiver),

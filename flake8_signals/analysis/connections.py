@@ -51,7 +51,7 @@ class Connection:
         return self.use.weak(self.site)
 
 
-def _method_use(library: Library, form: ConnectForm, site: ConnectSite) -> Use | None:
+def method_use(library: Library, form: ConnectForm, site: ConnectSite) -> Use | None:
     if site.style is Style.CALL and form.receiver is not None:
         return Use(library, form.weakness, form.returns, form.sender, form.signal, form)
     if site.style is Style.BARE_DECORATOR and form.bare_decorator:
@@ -81,7 +81,7 @@ def candidates(site: ConnectSite) -> Iterator[Use]:
     if site.target is not None:
         for library in LIBRARIES:
             for form in library.connect_forms(site.method):
-                use = _method_use(library, form, site)
+                use = method_use(library, form, site)
                 if use is not None:
                     yield use
 
@@ -105,7 +105,7 @@ def bind(site: ConnectSite, scopes: ModuleScopes, resolver: SignalResolver) -> C
     library = resolver.library_of(site.target, scope)
     if library is not None:
         for form in library.connect_forms(site.method):
-            use = _method_use(library, form, site)
+            use = method_use(library, form, site)
             if use is not None:
                 shown = _argument(use.signal, site) if use.signal is not None else site.target
                 return Connection(site, use, shown)
@@ -118,7 +118,7 @@ def _bound_by_signal_argument(site: ConnectSite, scope: Scope, resolver: SignalR
     the signal passed names the library (only forms that take the signal as an argument)."""
     for library in LIBRARIES:
         for form in library.connect_forms(site.method):
-            use = _method_use(library, form, site)
+            use = method_use(library, form, site)
             if use is None or use.signal is None:
                 continue
             argument = _argument(use.signal, site)

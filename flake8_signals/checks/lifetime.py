@@ -12,10 +12,12 @@ from ..analysis.connections import Connection, bind, candidates
 from ..analysis.display import short_source
 from ..analysis.expectations import expects_failure
 from ..analysis.lifetime import LifetimeAnalysis, Loss, is_test_module
+from ..analysis.wrapped_calls import WrappedCalls, bind_inner
+from ..analysis.wrappers import ConnectWrapper, FreshReturner
 from ..boundary import SITE, contained
 from ..findings import Finding
 from ..libraries import CONNECT_TEXT, missing_package
-from ..libraries.model import Binds
+from ..libraries.model import Binds, ReceiverKind
 from ..rules import RULES
 
 if TYPE_CHECKING:
@@ -55,6 +57,69 @@ def check(context: FileContext) -> Iterator[Finding]:
                 finding = _judge(site, analysis, connection, context)
         if finding is not None:
             yield finding
+    yield from _through_wrappers(context, analysis)
+
+
+def _through_wrappers(context: FileContext, analysis: LifetimeAnalysis) -> Iterator[Finding]:
+    """Calls of the project's connect wrappers and fresh returners (:mod:`..analysis.wrappers`)."""
+    wrapped = WrappedCalls(context.tree, context.scopes, context.module_name, context.source_roots)
+    for call, summary in wrapped.calls():
+        finding = None
+        with contained(SITE):
+            if not expects_failure(call, context.scopes):
+                finding = _judge_wrapped(call, summary, analysis, context)
+        if finding is not None:
+            yield finding
+
+
+def _judge_wrapped(
+    call: ast.Call, summary: ConnectWrapper | FreshReturner, analysis: LifetimeAnalysis, context: FileContext
+) -> Finding | None:
+    inner = bind_inner(summary, call, context.scopes, context.signals)
+    if inner is None:
+        return None
+    library, weak, signal = inner
+    if weak is not True:
+        return None
+    if isinstance(summary, FreshReturner):
+        if not isinstance(context.scopes.parent(call), ast.Expr) or summary.kind not in library.weakly_held:
+            return None  # the caller keeps what it returns, or the library holds it strongly
+        if not context.enabled("SIG103"):
+            return None
+        made = "local function" if summary.kind is ReceiverKind.FUNCTION else "lambda"
+        message = RULES["SIG103"].format(
+            receiver=f"closure returned by '{summary.function}()'",
+            path=f" ({made} '{summary.receiver}', connected there)",
+            signal=_shown_expr(signal),
+            when=f"as soon as '{summary.function}()' returns",
+            function="",
+            weakly=library.weak_phrase,
+            strong_fix=library.strong_fix,
+        )
+        return Finding(call.lineno, call.col_offset, "SIG103", message)
+    receiver = summary.receiver.find(call)
+    if receiver is None or isinstance(receiver, ast.Starred):
+        return None
+    site = ConnectSite(call, Style.CALL, summary.function, None, call, receiver, None)
+    loss = analysis.loss(site)
+    if loss is None or not context.enabled(loss.code) or loss.receiver is None:
+        return None
+    if not loss.kinds & library.weakly_held:
+        return None
+    message = RULES[loss.code].format(
+        receiver=loss.receiver,
+        signal=_shown_expr(signal),
+        when=loss.when,
+        function=loss.function,
+        weakly=library.weak_phrase,
+        strong_fix=library.strong_fix,
+        path=f"{loss.path} (through '{summary.function}()')",
+    )
+    return Finding(call.lineno, call.col_offset, loss.code, message)
+
+
+def _shown_expr(expr: ast.expr | None) -> str:
+    return short_source(expr) if expr is not None else "any signal"
 
 
 def _judge(

@@ -17,7 +17,12 @@ _WEAKNESS = (
     "receiver weakly. A strong connection (`weak=False` or any falsy literal, blinker's "
     "`connect_via(sender)` and `connected_to(...)`, celery's `retry=True`) is never reported, nor "
     "is a weak flag the linter cannot evaluate, nor a connection to an object it cannot show is a "
-    "signal."
+    "signal.\n\n"
+    "A module-level function of the project that only hands a receiver on to a weak connect "
+    "(`def connect_first(signal, receiver): signal.connect(receiver)`) is judged at each of its "
+    "calls like `connect()`, and the message names it; one that connects a closure it makes and "
+    "returns it loses that closure where its result is thrown away (SIG103). Wrappers of wrappers "
+    "are not followed."
 )
 _REFERENCES = (("Python: weakref", "https://docs.python.org/3/library/weakref.html"),)
 _PATHS = (
