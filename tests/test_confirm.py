@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
 import weakref
 from pathlib import Path
+from typing import Any
 
 import blinker
 import jsonschema
@@ -20,7 +23,7 @@ from flake8_signals.cli import main
 from flake8_signals.findings import Finding
 from flake8_signals.runtime import join, report
 from flake8_signals.runtime.recorder import Recorder, is_wrapped
-from flake8_signals.runtime.runner import RunResult, Target, TargetError
+from flake8_signals.runtime.runner import RunResult, Target, TargetError, run_target
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = Path(__file__).resolve().parent / "fixtures" / "confirm_apps"
@@ -28,19 +31,28 @@ EXAMPLES = ROOT / "examples"
 _CLI = "import sys; from flake8_signals.cli import main; sys.exit(main())"
 
 
-def confirm(*args: str, cwd: Path = APPS) -> subprocess.CompletedProcess[str]:
-    """Run `flake8-signals confirm ARGS` as its own process, the way a user would."""
+def confirm(
+    *args: str, cwd: Path = APPS, timeout: float = 60, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `flake8-signals confirm ARGS` as its own process, the way a user would.
+
+    Its output goes to pipes, as in `confirm ... 2>&1 | cat`: a process left holding them would
+    make this wait until `timeout`.
+    """
     return subprocess.run(
         [sys.executable, "-c", _CLI, "confirm", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
+        env=env,
     )
 
 
-def confirm_json(*args: str, cwd: Path = APPS) -> tuple[dict, subprocess.CompletedProcess[str]]:
-    completed = confirm("--format", "json", *args, cwd=cwd)
+def confirm_json(
+    *args: str, cwd: Path = APPS, **kwargs: Any
+) -> tuple[dict, subprocess.CompletedProcess[str]]:
+    completed = confirm("--format", "json", *args, cwd=cwd, **kwargs)
     document = json.loads(completed.stdout)
     jsonschema.Draft202012Validator(report.schema()).validate(document)
     assert document["exit_code"] == completed.returncode
@@ -206,13 +218,17 @@ def test_target_that_ends_its_own_process() -> None:
         (("nope.py",), "no such script"),
         (("mixed:",), "not a factory name"),
         (("--timeout", "0", "mixed"), "more than 0 seconds"),
+        (("--timeout", "nan", "mixed"), "more than 0 seconds"),
+        (("--timeout", "1e300", "mixed"), "at most 86400 seconds"),
+        (("--timeout", "inf", "mixed"), "at most 86400 seconds"),
         (("--format", "xml", "mixed"), "invalid choice"),
     ],
 )
-def test_usage_errors(args: tuple[str, ...], message: str) -> None:
+def test_usage_errors(args: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as raised:
         main(["confirm", *args])
     assert raised.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def test_usage_error_messages(capsys: pytest.CaptureFixture[str]) -> None:
@@ -244,6 +260,189 @@ def test_target_never_runs_in_the_calling_process(
     assert json.loads(captured.out)["outcome"]["status"] == "raised"
     assert "raising" not in sys.modules
     assert blinker.Signal.connect is connect
+
+
+# -- confirm ends everything the target started, and always answers ------------------------------
+
+
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie (a zombie nobody reaps still has an id)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def _wait_gone(pids: list[int], limit: float = 10) -> list[int]:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if _running(pid)]
+        if not alive:
+            return []
+        time.sleep(0.05)
+    return alive
+
+
+def _pids(path: Path) -> list[int]:
+    return [int(word) for word in path.read_text().split()]
+
+
+@pytest.fixture
+def no_leftovers():
+    """Kill whatever a failing test left behind, so one regression does not slow the rest."""
+    started: list[int] = []
+    yield started
+    for pid in started:
+        if _running(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+needs_linux = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="processes leaving the session are ended only on Linux"
+)
+
+
+@needs_linux
+@pytest.mark.parametrize(
+    ("mode", "status", "code"),
+    [("return", "finished", 1), ("exit", "crashed", 2), ("segv", "crashed", 2), ("hang", "timeout", 1)],
+)
+def test_every_process_the_target_started_is_ended(
+    mode: str, status: str, code: int, tmp_path: Path, no_leftovers: list[int]
+) -> None:
+    pidfile = tmp_path / "pids"
+    document, completed = confirm_json("--timeout", "3", "leaks.py", "--", str(pidfile), mode, timeout=30)
+    pids = _pids(pidfile)
+    no_leftovers.extend(pids)
+    assert len(pids) == 3  # in the group, in a new session, a setsid daemon
+    assert _wait_gone(pids, limit=1) == []
+    assert document["outcome"]["status"] == status
+    assert completed.returncode == code
+    if status == "crashed":
+        ending = "was killed by SIGSEGV" if mode == "segv" else "ended (exit status 3)"
+        assert f"the target process {ending} without reporting" in document["outcome"]["message"]
+    else:
+        assert verdicts(document) == {("confirmed", "leaks.py", 40)}
+
+
+@needs_linux
+def test_a_target_that_ignores_the_time_limit_is_killed_with_all_it_started(
+    tmp_path: Path, no_leftovers: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pidfile = tmp_path / "pids"
+    monkeypatch.chdir(APPS)
+    target = Target.parse("leaks.py", [str(pidfile), "hold"])
+    started = time.monotonic()
+    with open(tmp_path / "output", "w") as output:
+        result = run_target(target, timeout=0.5, grace=0.5, output=output)
+    assert time.monotonic() - started < 10
+    pids = _pids(pidfile)
+    no_leftovers.extend(pids)
+    assert result.status == "killed"
+    assert _wait_gone(pids, limit=1) == []
+
+
+def _start_busy(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, Path, dict[str, str]]:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    pidfile = tmp_path / "pids"
+    process = subprocess.Popen(
+        [sys.executable, "-c", _CLI, "confirm", "busy.py", "--", str(pidfile)],
+        cwd=APPS,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not pidfile.exists():
+        assert time.monotonic() < deadline, "the target never started"
+        time.sleep(0.02)
+    assert [entry.name.startswith("flake8-signals-") for entry in temp.iterdir()] == [True]
+    return process, pidfile, temp, env
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_to_confirm_ends_the_target_and_removes_its_folder(
+    name: str, tmp_path: Path, no_leftovers: list[int]
+) -> None:
+    process, pidfile, temp, _ = _start_busy(tmp_path)
+    pids = _pids(pidfile)
+    no_leftovers.extend(pids)
+    signum = getattr(signal, name)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == -signum  # confirm dies of the signal, as its caller expects
+    assert f"flake8-signals confirm: stopped by {name}" in err
+    assert _wait_gone(pids, limit=1) == []
+    assert list(temp.iterdir()) == []
+
+
+@needs_linux
+def test_killing_confirm_outright_still_ends_the_target(tmp_path: Path, no_leftovers: list[int]) -> None:
+    process, pidfile, temp, _ = _start_busy(tmp_path)
+    pids = _pids(pidfile)
+    no_leftovers.extend(pids)
+    process.kill()
+    process.communicate(timeout=30)
+    assert _wait_gone(pids) == []
+    deadline = time.monotonic() + 10
+    while list(temp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(temp.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("not-json", "is not JSON"),
+        ("bad-record", "has a connection record that is not one"),
+        ("no-status", "has an unknown status None"),
+    ],
+)
+def test_an_overwritten_result_is_an_internal_error_with_a_report(content: str, problem: str) -> None:
+    document, completed = confirm_json("clobber.py", "--", content)
+    assert completed.returncode == 3
+    assert document["outcome"]["status"] == "internal-error"
+    message = document["outcome"]["message"]
+    assert message.startswith(f"internal error: the child's result file {problem}")
+    assert message.endswith("; did the target overwrite it?")
+    assert document["results"] == [] and document["summary"]["lost_receivers"] == 0
+    assert "Traceback" not in completed.stderr
+    text = confirm("clobber.py", "--", content)
+    assert text.returncode == 3
+    assert text.stdout.startswith(
+        f"flake8-signals confirm clobber.py: internal error: the child's result file {problem}"
+    )
+
+
+def test_a_bug_in_confirm_is_an_internal_error_with_a_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flake8_signals.runtime import confirm as confirm_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.chdir(APPS)
+    monkeypatch.setattr(confirm_module, "build_report", broken)
+    assert main(["confirm", "--format", "json", "mixed"]) == 3
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    jsonschema.Draft202012Validator(report.schema()).validate(document)
+    assert document["exit_code"] == 3
+    assert document["outcome"]["message"] == (
+        "internal error of flake8-signals confirm: RuntimeError: a bug (please report it, with the traceback)"
+    )
+    assert "RuntimeError: a bug" in document["outcome"]["traceback"]
+    assert "RuntimeError: a bug" in captured.err
 
 
 # -- in-process pieces ----------------------------------------------------------------------------

@@ -1,17 +1,15 @@
 """The child process of ``flake8-signals confirm``: install the recorder, run the target, report.
 
-Started by :mod:`flake8_signals.runtime.runner` as::
-
-    python -c <bootstrap> SPEC_FILE
-
-``SPEC_FILE`` is JSON: ``kind`` (``module``, ``factory`` or ``script``), ``module``, ``attr``,
-``path``, ``args``, ``timeout`` (seconds) and ``results`` (where to write the result JSON).
+Forked by :mod:`flake8_signals.runtime.supervisor`, which the parent
+(:mod:`flake8_signals.runtime.runner`) starts as ``python -c <bootstrap> SPEC_FILE``. ``SPEC_FILE``
+is JSON: ``kind`` (``module``, ``factory`` or ``script``), ``module``, ``attr``, ``path``, ``args``,
+``timeout`` (seconds) and ``results`` (where to write the result JSON).
 
 The result is written once, atomically, by whichever comes first: the target finishing (or
 raising), or the time limit. The time limit does not unwind the target: a timer thread takes the
 snapshot while the target's frames are still alive (a receiver held by a running frame is alive),
-writes the result and ends the process with ``os._exit``. The parent kills the process group a
-little later if even that did not happen.
+writes the result and ends the process with ``os._exit``. The supervisor then ends whatever the
+target started; the parent stops the supervisor a little later if even that did not happen.
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ import importlib
 import io
 import json
 import os
-import signal
 import sys
 import threading
 import time
@@ -190,19 +187,9 @@ class ChildRun:
             for stream in (sys.stdout, sys.stderr):
                 with contextlib.suppress(Exception):
                     stream.flush()
-            _end_process(bool(self.spec.get("own_group")))
-
-
-def _end_process(own_group: bool) -> None:
-    """End now, skipping interpreter shutdown (the target may have left threads running).
-
-    When the parent made this process a session leader, also end whatever the target started
-    and left behind (its subprocesses share the process group), this process included.
-    """
-    if own_group and hasattr(os, "killpg") and os.getpgrp() == os.getpid():
-        with contextlib.suppress(OSError):
-            os.killpg(os.getpid(), signal.SIGKILL)
-    os._exit(0)
+            # End now, skipping interpreter shutdown (the target may have left threads running);
+            # the supervisor ends the processes it left behind.
+            os._exit(0)
 
 
 def _exc_line(error: BaseException) -> str:
@@ -251,9 +238,7 @@ def _write_atomically(path: str, text: str) -> None:
     os.replace(temporary, path)
 
 
-def main(argv: list[str]) -> None:
-    """Entry point used by the bootstrap code the parent passes to ``python -c``."""
-    with open(argv[0], encoding="utf-8") as handle:
-        spec = json.load(handle)
+def run_spec(spec: dict[str, Any]) -> None:
+    """Run the target the spec describes, write the result and end the process."""
     gc.enable()
     ChildRun(spec).run()

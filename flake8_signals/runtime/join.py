@@ -23,7 +23,7 @@ from typing import Any
 from ..findings import Finding
 from . import child
 from .recorder import ALIVE, DISCONNECTED, LOST, ORPHANED
-from .runner import CRASHED, KILLED, RunResult, Target
+from .runner import CRASHED, INTERNAL_ERROR, KILLED, RunResult, Target
 
 CONFIRMED = "confirmed"
 MISSED = "missed-by-linter"
@@ -33,6 +33,12 @@ RESULT_STATUSES = (CONFIRMED, MISSED, NOT_REPRODUCED, NOT_REACHED)
 
 #: Run statuses after which nothing can be said about the receivers (exit status 2).
 FAILED_RUNS = (child.LOAD_ERROR, KILLED, CRASHED)
+
+#: Exit statuses of ``confirm`` (docs/runtime.md, confirm.schema.json: exit_code).
+EXIT_CLEAN = 0
+EXIT_LOST = 1
+EXIT_NOT_RUN = 2  # also argparse's usage errors
+EXIT_INTERNAL_ERROR = 3
 
 StaticCheck = Callable[[str, Sequence[str]], list[Finding]]
 
@@ -100,10 +106,13 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """2: the target could not be run or reported; 1: a receiver was lost; else 0."""
+        """3: confirm itself failed; 2: the target could not be run or reported; 1: a receiver
+        was lost; else 0."""
+        if self.run.status == INTERNAL_ERROR:
+            return EXIT_INTERNAL_ERROR
         if self.run.status in FAILED_RUNS:
-            return 2
-        return 1 if self.lost_receivers else 0
+            return EXIT_NOT_RUN
+        return EXIT_LOST if self.lost_receivers else EXIT_CLEAN
 
 
 def _key(path: str) -> str:
@@ -174,7 +183,7 @@ def build_report(
 ) -> Report:
     """Run the static check over the files involved and join it with the runtime result."""
     report = Report(target=target, run=run, timeout=timeout)
-    if run.status in FAILED_RUNS:
+    if run.status in (*FAILED_RUNS, INTERNAL_ERROR):
         return report
     static_check = static_check or _default_static_check
     runtime_sites = group_connections(run.connections)

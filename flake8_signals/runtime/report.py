@@ -17,7 +17,7 @@ import flake8_signals
 from . import child
 from .join import CONFIRMED, MISSED, NOT_REACHED, NOT_REPRODUCED, Report, RuntimeSite, SiteResult
 from .recorder import ALIVE, DISCONNECTED, LOST, ORPHANED
-from .runner import CRASHED, KILLED
+from .runner import CRASHED, INTERNAL_ERROR, KILLED
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("confirm.schema.json")
@@ -33,7 +33,8 @@ _LABELS = {
 @cache
 def schema() -> dict[str, Any]:
     """The JSON schema of ``flake8-signals confirm --format json``."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return loaded
 
 
 def display_path(path: str, cwd: str | None = None) -> str:
@@ -180,6 +181,8 @@ def render_text(report: Report) -> str:
     """The human-readable report: one block per site, then a summary line."""
     run = report.run
     lines = [f"flake8-signals confirm {report.target.text}: {_outcome_line(report)}"]
+    if run.status == INTERNAL_ERROR:
+        return "\n".join(lines) + "\n"  # its traceback goes to standard error
     if run.status in (child.LOAD_ERROR, KILLED, CRASHED):
         if run.traceback:
             lines.append("")

@@ -1,15 +1,18 @@
 """Parent side of ``flake8-signals confirm``: describe the target, run it in a child process.
 
-The target never runs in the calling process. The child (:mod:`flake8_signals.runtime.child`)
-gets its own session (process group) so that a hanging target and anything it started can be
-killed as a whole; the child stops itself at the time limit and writes what it saw, and the
-parent kills the group ``grace`` seconds later if that did not happen.
+The target never runs in the calling process. The parent starts a supervisor
+(:mod:`flake8_signals.runtime.supervisor`) in a new session; the supervisor forks the process that
+runs the target (:mod:`flake8_signals.runtime.child`) and, once that has ended, ends every process
+the target started. The child stops itself at the time limit and writes what it saw; ``grace``
+seconds later the parent asks the supervisor to stop the target, and kills the supervisor's
+process group if even that does not happen.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import signal
 import subprocess
@@ -20,19 +23,39 @@ from typing import IO, Any
 
 import flake8_signals
 
-#: Statuses a run can end with: the child's own plus two seen only by the parent.
+from . import child
+from .recorder import ALIVE, DISCONNECTED, LOST, ORPHANED
+
+#: Statuses a run can end with: the child's own plus those seen only by the parent.
 KILLED = "killed"  # the child did not stop at the time limit and was killed: nothing reported
 CRASHED = "crashed"  # the child ended without writing a result (os._exit in the target, a crash)
+INTERNAL_ERROR = "internal-error"  # confirm itself failed (a bug, or a result it cannot read)
+
 DEFAULT_TIMEOUT = 30.0
+#: The largest time limit accepted (one day): well inside what threads and timers can wait for.
+MAX_TIMEOUT = 86400.0
 DEFAULT_GRACE = 5.0
+#: How long the supervisor gets to end the process tree once asked, before its group is killed.
+STOP_WAIT = 3.0
 
 _BOOTSTRAP = """\
 import sys
 sys.path.insert(0, {root!r})
-from flake8_signals.runtime.child import main
+from flake8_signals.runtime.supervisor import main
 del sys.path[0]
 main(sys.argv[1:])
 """
+
+
+class ResultError(ValueError):
+    """The child's result file is not a result (the target may have overwritten it)."""
+
+
+def check_timeout(value: float) -> float:
+    """``value`` if it is a usable time limit, else ValueError (with a message for the user)."""
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        raise ValueError(f"the time limit must be more than 0 and at most {MAX_TIMEOUT:g} seconds")
+    return value
 
 
 class TargetError(ValueError):
@@ -99,13 +122,24 @@ def _stream_fileno(stream: IO[str] | None) -> int | None:
         return None
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    if os.name == "posix":
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-    else:  # pragma: no cover - Windows
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Have the supervisor end the target and all it started; kill its group if it does not.
+
+    Only called while the supervisor is not yet reaped, so its process (group) id is still its own.
+    """
+    if os.name != "posix":  # pragma: no cover - Windows
         with contextlib.suppress(OSError):
             process.kill()
+        process.wait()
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_WAIT)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def run_target(
@@ -119,12 +153,16 @@ def run_target(
     """Run ``target`` in a child process with the recorder installed; return what it reported.
 
     The target's standard output and error go to ``output`` (default ``sys.stderr``), so that the
-    report on standard output stays clean.
+    report on standard output stays clean. Raises :class:`ResultError` when the child's result
+    cannot be read as one; whatever happens, no process of the run is left behind and the
+    temporary folder is removed.
     """
+    check_timeout(timeout)
     output = output if output is not None else sys.stderr
     package_root = os.path.dirname(os.path.dirname(os.path.abspath(flake8_signals.__file__)))
     with tempfile.TemporaryDirectory(prefix="flake8-signals-") as workdir:
         results_path = os.path.join(workdir, "result.json")
+        status_path = os.path.join(workdir, "runner-status.json")
         spec_path = os.path.join(workdir, "spec.json")
         spec = {
             "kind": target.kind,
@@ -134,7 +172,8 @@ def run_target(
             "args": list(target.args),
             "timeout": timeout,
             "results": results_path,
-            "own_group": os.name == "posix",
+            "runner_status": status_path,
+            "parent_pid": os.getpid(),
         }
         with open(spec_path, "w", encoding="utf-8") as handle:
             json.dump(spec, handle)
@@ -154,29 +193,48 @@ def run_target(
         process = subprocess.Popen(command, **popen_kwargs)
         killed = False
         captured = b""
-        # The group is only ever killed while the child is not yet reaped, so its id cannot have
-        # been reused. After a normal end the child itself kills what the target left behind.
         try:
-            captured, _ = process.communicate(timeout=timeout + grace)
-        except subprocess.TimeoutExpired:
-            killed = True
-            _kill_group(process)
-            captured, _ = process.communicate()
+            try:
+                captured, _ = process.communicate(timeout=timeout + grace)
+            except subprocess.TimeoutExpired:
+                killed = True
+                _stop(process)
+                captured, _ = process.communicate()
         except BaseException:
-            _kill_group(process)
-            process.wait()
+            _stop(process)
             raise
         if captured:
             output.write(captured.decode("utf-8", "replace"))
             output.flush()
-        return _read_result(results_path, process.returncode, killed, timeout)
+        returncode = _runner_returncode(status_path, process.returncode)
+        return _read_result(results_path, returncode, killed, timeout)
+
+
+def _runner_returncode(path: str, supervisor_returncode: int | None) -> int | None:
+    """How the target's own process ended, as the supervisor saw it."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            value = json.load(handle).get("returncode")
+    except (OSError, ValueError, AttributeError):
+        return supervisor_returncode
+    return value if isinstance(value, int) and not isinstance(value, bool) else supervisor_returncode
+
+
+def _ended(returncode: int | None) -> str:
+    if returncode is not None and returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"was killed by {name}"
+    return f"ended (exit status {returncode})"
 
 
 def _read_result(path: str, returncode: int | None, killed: bool, timeout: float) -> RunResult:
     try:
         with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
+            text = handle.read()
+    except OSError:
         if killed:
             return RunResult(
                 KILLED,
@@ -186,18 +244,66 @@ def _read_result(path: str, returncode: int | None, killed: bool, timeout: float
             )
         return RunResult(
             CRASHED,
-            message=f"the target process ended (exit status {returncode}) without reporting "
+            message=f"the target process {_ended(returncode)} without reporting "
             "(did it call os._exit() or crash?)",
             returncode=returncode,
         )
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise ResultError(
+            f"the child's result file is not JSON ({error}); did the target overwrite it?"
+        ) from None
+    return _result_from(data, returncode)
+
+
+_OPTIONAL_TEXT = ("message", "traceback", "stage", "source_root")
+_CONNECTION_TEXT = ("path", "function", "receiver", "signal", "sender")
+
+
+def _result_from(data: Any, returncode: int | None) -> RunResult:
+    """Check the child's result field by field: the target runs in that process and may have
+    written anything there."""
+
+    def bad(what: str) -> ResultError:
+        return ResultError(f"the child's result file has {what}; did the target overwrite it?")
+
+    if not isinstance(data, dict):
+        raise bad("no JSON object")
+    if data.get("status") not in (child.FINISHED, child.RAISED, child.TIMEOUT, child.LOAD_ERROR):
+        raise bad(f"an unknown status {data.get('status')!r}")
+    for name in _OPTIONAL_TEXT:
+        if not isinstance(data.get(name), (str, type(None))):
+            raise bad(f"a {name!r} that is not text")
+    duration = data.get("duration")
+    if duration is not None and (
+        isinstance(duration, bool) or not isinstance(duration, (int, float)) or not duration >= 0
+    ):
+        raise bad("a duration that is not a number of seconds")
+    target_files = data.get("target_files", [])
+    if not isinstance(target_files, list) or not all(isinstance(item, str) for item in target_files):
+        raise bad("target_files that are not a list of paths")
+    connections = data.get("connections", [])
+    if not isinstance(connections, list):
+        raise bad("connections that are not a list")
+    for record in connections:
+        if not (
+            isinstance(record, dict)
+            and all(isinstance(record.get(name), str) for name in _CONNECTION_TEXT)
+            and isinstance(record.get("line"), int)
+            and not isinstance(record.get("line"), bool)
+            and record["line"] >= 0
+            and record.get("state") in (LOST, ALIVE, DISCONNECTED, ORPHANED)
+        ):
+            raise bad(f"a connection record that is not one ({str(record)[:80]})")
     return RunResult(
         status=data["status"],
         message=data.get("message"),
         traceback=data.get("traceback"),
         stage=data.get("stage"),
-        duration=data.get("duration"),
+        duration=duration,
         source_root=data.get("source_root"),
-        target_files=list(data.get("target_files", [])),
-        connections=list(data.get("connections", [])),
+        target_files=list(target_files),
+        connections=list(connections),
         returncode=returncode,
     )
