@@ -562,6 +562,61 @@ def test_recorder_orphans_when_the_signal_or_sender_dies_first() -> None:
 SIGNAL_FOR_ORPHANS = blinker.Signal()
 
 
+class _ToyBase:
+    """A stand-in signal library: ``listen(receiver, topic=None)``, defined on a base class of the
+    class the hook names."""
+
+    def __init__(self) -> None:
+        self.receivers: list[weakref.ref] = []
+
+    def listen(self, receiver: object, topic: object = None) -> None:
+        self.receivers.append(weakref.ref(receiver))
+
+
+class ToyBus(_ToyBase):
+    pass
+
+
+def test_recorder_follows_a_hook_description_not_blinker() -> None:
+    from flake8_signals.runtime.hooks import Argument, ConnectHook
+
+    hook = ConnectHook(
+        library="toy",
+        module=__name__,
+        owner="ToyBus",
+        connect="listen",
+        disconnect=None,
+        signal=Argument(0, "self"),
+        receiver=Argument(1, "receiver"),
+        sender=Argument(2, "topic"),
+        weak=None,
+        weak_default=True,
+        disconnect_signal=None,
+        disconnect_receiver=None,
+        disconnect_sender=None,
+        any_sender=None,
+        internal_packages=(),
+    )
+    bus = ToyBus()
+    assert "listen" not in vars(ToyBus)
+    with Recorder([hook]) as recorder:
+        assert is_wrapped(ToyBus.listen) and not is_wrapped(blinker.Signal.connect)
+
+        def nested(sender: object) -> None:
+            pass
+
+        bus.listen(nested, "topic-a")
+        bus.listen(receiver=_module_level)
+        del nested
+        recorder.collect()
+        records = [(c.receiver, c.sender, c.state) for c in recorder.connections()]
+    assert "listen" not in vars(ToyBus)  # inherited: the wrapper is removed, not replaced
+    assert records == [
+        ("test_recorder_follows_a_hook_description_not_blinker.<locals>.nested", "'topic-a'", "lost"),
+        ("_module_level", "ANY", "alive"),
+    ]
+
+
 def test_finding_spans_cover_multiline_calls_and_decorators() -> None:
     source = (
         "def f(sig):\n"  # 1

@@ -1,13 +1,14 @@
-"""Record blinker's weak connections and notice when a receiver dies while still connected.
+"""Record weak signal connections and notice when a receiver dies while still connected.
 
-:class:`Recorder` wraps ``blinker.Signal.connect`` and ``blinker.Signal.disconnect`` (which also
-covers ``connect_via``, whose decorator calls ``connect``; ``connected_to`` connects strongly and is
-therefore never recorded). For every weak connection it keeps:
+:class:`Recorder` wraps the connect and disconnect callables that :mod:`.hooks` describes (for
+blinker: ``Signal.connect`` and ``Signal.disconnect``, which also covers ``connect_via``, whose
+decorator calls ``connect``; ``connected_to`` connects strongly and is therefore never recorded).
+Nothing library-specific lives in this module. For every weak connection it keeps:
 
 * a weak reference to the receiver with its own callback (``weakref.WeakMethod`` for bound
   methods, as blinker does), never a strong one;
 * the receiver's and the signal's names, as strings;
-* the connect site: the first stack frame outside blinker and this package.
+* the connect site: the first stack frame outside the library and this package.
 
 When the receiver dies while the connection is still in place (it was not explicitly
 disconnected), the callback notes the death. A death is an *orphan* rather than a loss when the
@@ -21,17 +22,20 @@ from __future__ import annotations
 
 import functools
 import gc
+import importlib
 import inspect
 import itertools
 import os
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from types import CodeType, FrameType
 from typing import Any
+
+from .hooks import DEFAULT_HOOKS, MISSING, ConnectHook
 
 __all__ = ["Connection", "Death", "Recorder", "Site", "describe_receiver"]
 
@@ -180,16 +184,17 @@ def _code_name(code: CodeType) -> str:
 
 
 class Recorder:
-    """Wraps blinker while installed and remembers every weak connection.
+    """Wraps the libraries' connect/disconnect while installed and remembers every weak connection.
 
     Use as a context manager, or call :meth:`install` and :meth:`uninstall`. Nothing here keeps a
     receiver alive: the recorder holds receivers, signals and senders by weak reference only.
 
-    ``phase`` and ``watch_code`` are free for the caller (the pytest plugin) to set; they are copied
-    into each :class:`Death`. ``tag`` is copied into each :class:`Connection`.
+    ``phase`` and ``watch_code`` are free for the caller (the pytest plugin) to
+    set; they are copied into each :class:`Death`. ``tag`` is copied into each :class:`Connection`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, hooks: Sequence[ConnectHook] = DEFAULT_HOOKS) -> None:
+        self.hooks = tuple(hooks)
         self.phase: str = ""
         self.tag: Any = None
         self.watch_code: CodeType | None = None
@@ -199,14 +204,11 @@ class Recorder:
         self._seq = itertools.count(1)
         self._lock = threading.RLock()
         self._active = False
-        self._signal_class: type | None = None
-        self._originals: dict[str, Any] = {}
-        self._wrappers: dict[str, Any] = {}
-        self._any: object = object()
+        # (owner, attribute name, original or MISSING if inherited, wrapper) per callable replaced.
+        self._patched: list[tuple[Any, str, Any, Any]] = []
+        self._any: dict[ConnectHook, object] = {}
         self._internal_dirs: tuple[str, ...] = (_RUNTIME_DIR,)
         self._internal_cache: dict[str, bool] = {}
-        self._connect_signature: inspect.Signature | None = None
-        self._disconnect_signature: inspect.Signature | None = None
 
     # -- installing -------------------------------------------------------------------------
 
@@ -215,44 +217,53 @@ class Recorder:
         return self._active
 
     def install(self) -> Recorder:
-        """Wrap ``blinker.Signal.connect`` and ``disconnect``. Raises ImportError without blinker."""
+        """Wrap every hook's callables. Raises ImportError when no hook's library can be imported."""
         if self._active:
             return self
-        import blinker
-
-        signal_class = blinker.Signal
-        self._signal_class = signal_class
-        self._any = blinker.ANY
-        blinker_dir = os.path.normcase(os.path.dirname(os.path.abspath(blinker.__file__ or "")))
-        self._internal_dirs = (_RUNTIME_DIR, blinker_dir)
+        error: ImportError | None = None
+        internal = [_RUNTIME_DIR]
+        for hook in self.hooks:
+            try:
+                module = importlib.import_module(hook.module)
+                owner: Any = module
+                for part in filter(None, hook.owner.split(".")):
+                    owner = getattr(owner, part)
+            except ImportError as problem:
+                error = error or problem
+                continue
+            for package in hook.internal_packages:
+                internal.extend(_package_dirs(package))
+            self._any[hook] = getattr(module, hook.any_sender) if hook.any_sender else object()
+            self._patch(owner, hook.connect, self._make_connect_wrapper(hook, getattr(owner, hook.connect)))
+            if hook.disconnect:
+                original = getattr(owner, hook.disconnect)
+                self._patch(owner, hook.disconnect, self._make_disconnect_wrapper(hook, original))
+        if not self._patched:
+            raise error or ImportError("no signal library to watch")
+        self._internal_dirs = tuple(internal)
         self._internal_cache.clear()
-        connect = signal_class.connect
-        disconnect = signal_class.disconnect
-        self._originals = {"connect": connect, "disconnect": disconnect}
-        self._connect_signature = inspect.signature(connect)
-        self._disconnect_signature = inspect.signature(disconnect)
-        self._wrappers = {
-            "connect": self._make_connect_wrapper(connect),
-            "disconnect": self._make_disconnect_wrapper(disconnect),
-        }
         self._active = True
-        for name, wrapper in self._wrappers.items():
-            setattr(signal_class, name, wrapper)
         return self
 
+    def _patch(self, owner: Any, name: str, wrapper: Any) -> None:
+        original = vars(owner).get(name, MISSING)
+        self._patched.append((owner, name, original, wrapper))
+        setattr(owner, name, wrapper)
+
     def uninstall(self) -> None:
-        """Put blinker's methods back (when nobody wrapped them again on top of ours)."""
+        """Put the original callables back (where nobody wrapped them again on top of ours)."""
         if not self._active:
             return
         self._active = False
-        signal_class = self._signal_class
-        if signal_class is None:
-            return
-        for name, wrapper in self._wrappers.items():
-            if signal_class.__dict__.get(name) is wrapper:
-                setattr(signal_class, name, self._originals[name])
+        for owner, name, original, wrapper in reversed(self._patched):
+            if vars(owner).get(name) is wrapper:
+                if original is MISSING:
+                    delattr(owner, name)  # it was inherited
+                else:
+                    setattr(owner, name, original)
             # Otherwise someone wrapped ours; our wrapper stays in their chain but is inactive
             # (it only delegates), so their restore puts the original back in place.
+        self._patched.clear()
 
     def __enter__(self) -> Recorder:
         return self.install()
@@ -260,30 +271,30 @@ class Recorder:
     def __exit__(self, *exc_info: object) -> None:
         self.uninstall()
 
-    def _make_connect_wrapper(self, original: Callable[..., Any]) -> Callable[..., Any]:
+    def _make_connect_wrapper(self, hook: ConnectHook, original: Callable[..., Any]) -> Callable[..., Any]:
         recorder = self
 
         @functools.wraps(original)
-        def connect(self: Any, receiver: Any, *args: Any, **kwargs: Any) -> Any:
-            result = original(self, receiver, *args, **kwargs)
+        def connect(*args: Any, **kwargs: Any) -> Any:
+            result = original(*args, **kwargs)
             if recorder._active:
                 # The recorder must never break the program it watches.
                 with suppress(Exception):
-                    recorder._on_connect(self, receiver, args, kwargs)
+                    recorder._on_connect(hook, args, kwargs)
             return result
 
         setattr(connect, _WRAPPER_MARK, True)
         return connect
 
-    def _make_disconnect_wrapper(self, original: Callable[..., Any]) -> Callable[..., Any]:
+    def _make_disconnect_wrapper(self, hook: ConnectHook, original: Callable[..., Any]) -> Callable[..., Any]:
         recorder = self
 
         @functools.wraps(original)
-        def disconnect(self: Any, receiver: Any, *args: Any, **kwargs: Any) -> Any:
-            result = original(self, receiver, *args, **kwargs)
+        def disconnect(*args: Any, **kwargs: Any) -> Any:
+            result = original(*args, **kwargs)
             if recorder._active:
                 with suppress(Exception):
-                    recorder._on_disconnect(self, receiver, args, kwargs)
+                    recorder._on_disconnect(hook, args, kwargs)
             return result
 
         setattr(disconnect, _WRAPPER_MARK, True)
@@ -291,37 +302,32 @@ class Recorder:
 
     # -- events -----------------------------------------------------------------------------
 
-    def _bind(
-        self, signature: inspect.Signature | None, signal: Any, receiver: Any, args: Any, kwargs: Any
-    ) -> dict[str, Any] | None:
-        if signature is None:
-            return None
-        try:
-            bound = signature.bind(signal, receiver, *args, **kwargs)
-        except TypeError:
-            return None
-        bound.apply_defaults()
-        return dict(bound.arguments)
-
-    def _on_connect(self, signal: Any, receiver: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        arguments = self._bind(self._connect_signature, signal, receiver, args, kwargs)
-        if arguments is None or not arguments.get("weak", True):
+    def _on_connect(self, hook: ConnectHook, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        signal = hook.signal.pick(args, kwargs)
+        receiver = hook.receiver.pick(args, kwargs)
+        if signal is MISSING or receiver is MISSING:
             return
-        sender = arguments.get("sender", self._any)
+        weak = hook.weak.pick(args, kwargs) if hook.weak is not None else MISSING
+        if not (hook.weak_default if weak is MISSING else weak):
+            return
+        any_marker = self._any[hook]
+        sender = hook.sender.pick(args, kwargs) if hook.sender is not None else MISSING
+        if sender is MISSING:
+            sender = any_marker
         site = self._find_site()
         with self._lock:
             index = next(self._counter)
             receiver_ref = _make_weak(receiver, functools.partial(self._on_death, index))
             if receiver_ref is None:
-                return  # blinker could not have connected it weakly either
-            any_sender = sender is self._any
+                return  # the library could not have connected it weakly either
+            any_sender = sender is any_marker
             record = Connection(
                 index=index,
                 seq=next(self._seq),
                 site=site,
                 receiver=describe_receiver(receiver),
                 signal=_describe_signal(signal),
-                sender=_describe_sender(sender, self._any),
+                sender=_describe_sender(sender, any_marker),
                 tag=self.tag,
                 receiver_key=_identity_key(receiver),
                 signal_id=id(signal),
@@ -333,14 +339,16 @@ class Recorder:
             self._records[index] = record
             self._by_key.setdefault((record.signal_id, record.receiver_key), []).append(record)
 
-    def _on_disconnect(
-        self, signal: Any, receiver: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> None:
-        arguments = self._bind(self._disconnect_signature, signal, receiver, args, kwargs)
-        if arguments is None:
+    def _on_disconnect(self, hook: ConnectHook, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        if hook.disconnect_signal is None or hook.disconnect_receiver is None:
             return
-        sender = arguments.get("sender", self._any)
-        sender_key = _ANY_KEY if sender is self._any else _identity_key(sender)
+        signal = hook.disconnect_signal.pick(args, kwargs)
+        receiver = hook.disconnect_receiver.pick(args, kwargs)
+        if signal is MISSING or receiver is MISSING:
+            return
+        sender = hook.disconnect_sender.pick(args, kwargs) if hook.disconnect_sender else MISSING
+        any_sender = sender is MISSING or sender is self._any[hook]
+        sender_key = _ANY_KEY if any_sender else _identity_key(sender)
         with self._lock:
             for record in self._by_key.get((id(signal), _identity_key(receiver)), ()):
                 if record.disconnected or record.death is not None:
@@ -399,15 +407,7 @@ class Recorder:
         code = self.watch_code
         if code is None:
             return None
-        frame: FrameType | None = sys._getframe(1)
-        try:
-            while frame is not None:
-                if frame.f_code is code:
-                    return True
-                frame = frame.f_back
-            return False
-        finally:
-            del frame
+        return _runs(sys._getframe(1), code)
 
     # -- results ----------------------------------------------------------------------------
 
@@ -445,5 +445,28 @@ class Recorder:
 
 
 def is_wrapped(method: object) -> bool:
-    """True for a blinker method currently replaced by a recorder's wrapper."""
+    """True for a library callable currently replaced by a recorder's wrapper."""
     return bool(getattr(method, _WRAPPER_MARK, False))
+
+
+def _runs(frame: FrameType | None, code: CodeType) -> bool:
+    """Whether ``code`` is running in ``frame`` or one of its callers."""
+    try:
+        while frame is not None:
+            if frame.f_code is code:
+                return True
+            frame = frame.f_back
+        return False
+    finally:
+        del frame
+
+
+def _package_dirs(name: str) -> list[str]:
+    """Where an imported package's (or module's) files are, normalised for prefix tests."""
+    module = sys.modules.get(name)
+    if module is None:
+        return []
+    paths = list(getattr(module, "__path__", []) or [])
+    if not paths and getattr(module, "__file__", None):
+        paths = [os.path.dirname(module.__file__ or "")]
+    return [os.path.normcase(os.path.abspath(path)) for path in paths]
