@@ -219,6 +219,110 @@ def test_counts_losses_in_fixtures_and_inline_lambdas(app: Pytester) -> None:
     )
 
 
+def test_counts_losses_in_worker_threads(app: Pytester) -> None:
+    app.makepyfile(
+        test_it="""
+        import concurrent.futures
+        import threading
+
+        import app
+
+
+        def test_thread():
+            worker = threading.Thread(target=app.register)
+            worker.start()
+            worker.join()
+
+
+        def test_executor():
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                pool.submit(app.register).result()
+
+
+        def test_receiver_local_to_the_test_connected_in_a_thread():
+            received = []
+
+            def on_ping(sender, **extra):
+                received.append(sender)
+
+            worker = threading.Thread(target=app.ping.connect, args=(on_ping,))
+            worker.start()
+            worker.join()
+            app.ping.send("me")
+            assert received == ["me"]
+        """
+    )
+    result = app.runpytest("--signals-check", "-v")
+    result.assert_outcomes(failed=2, passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_it.py::test_thread FAILED*",
+            "*test_it.py::test_executor FAILED*",
+            "*test_it.py::test_receiver_local_to_the_test_connected_in_a_thread PASSED*",
+        ],
+        consecutive=False,
+    )
+    assert result.stdout.str().count("'register.<locals>.on_ping' connected to") == 4  # 2 failures + summary
+
+
+XDIST_TESTS = """
+import app
+
+
+def test_loses_one():
+    app.register()
+
+
+def test_loses_another():
+    app.register_cyclic()
+
+
+def test_fine():
+    app.register_module_level()
+"""
+
+
+def _summary(output: str) -> dict[str, list[str]]:
+    """The end-of-session section: each test's node id with the lines under it."""
+    section = output.split("flake8-signals: signal receivers lost", 1)[1]
+    summary: dict[str, list[str]] = {}
+    for line in section.splitlines():
+        if line.startswith("test_it.py::"):
+            summary[line] = []
+        elif line.startswith("  ") and summary:
+            summary[list(summary)[-1]].append(line.strip())
+        elif line.startswith("="):
+            break
+    return summary
+
+
+@pytest.mark.parametrize(
+    ("mode", "outcomes"),
+    [("fail", {"failed": 2, "passed": 1}), ("warn", {"passed": 3})],
+    ids=["fail", "warn"],
+)
+def test_summary_under_xdist(
+    app: Pytester, mode: str, outcomes: dict[str, int], request: pytest.FixtureRequest
+) -> None:
+    app.makepyfile(test_it=XDIST_TESTS)
+    result = app.pytester.runpytest_subprocess(
+        "-p", "xdist.plugin", "-p", "flake8_signals.pytest_plugin", "-n", "2", f"--signals-check={mode}"
+    )
+    result.assert_outcomes(**outcomes, warnings=2 if mode == "warn" else 0)
+    output = result.stdout.str()
+    assert "created: 2/2 workers" in output
+    signal = f"plugin-tests-ping-{request.node.name}"
+    assert _summary(output) == {
+        "test_it.py::test_loses_one": [
+            f"app.py:15: 'register.<locals>.on_ping' connected to '{signal}' in register()"
+        ],
+        "test_it.py::test_loses_another": [
+            f"app.py:26: 'register_cyclic.<locals>.on_ping_cyclic' connected to '{signal}' "
+            "in register_cyclic()"
+        ],
+    }
+
+
 def test_warn_mode(app: Pytester) -> None:
     app.makepyfile(test_it=LOSING_TEST)
     result = app.runpytest("--signals-check=warn")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import threading
 from collections.abc import Generator
 from contextlib import suppress
 from types import CodeType
@@ -17,6 +18,12 @@ import pytest
 
 from ..pytest_plugin import SignalReceiverLostWarning
 from .recorder import LOST, Connection, Recorder
+
+#: The lost receivers of a test, as report lines, on the item while it runs.
+_LOST = pytest.StashKey[list[str]]()
+#: ... and on its call-phase report, which pytest-xdist carries from the worker to the controller
+#: (a report's extra attributes are serialised with it), where the session summary is printed.
+REPORT_ATTRIBUTE = "flake8_signals_lost"
 
 
 def _test_code(item: pytest.Item) -> CodeType | None:
@@ -65,6 +72,8 @@ class SignalsCheck:
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, Any, Any]:
         recorder = self.recorder
+        if _LOST in item.stash:
+            del item.stash[_LOST]  # a re-run of the same item starts afresh
         recorder.forget()  # connections made before this test (imports, earlier tests) are not its concern
         self.start = recorder.mark()
         recorder.tag = item.nodeid
@@ -80,6 +89,7 @@ class SignalsCheck:
         recorder = self.recorder
         code = _test_code(item)
         recorder.watch_code = code
+        recorder.watch_thread = threading.get_ident()
         recorder.phase = "call"
         try:
             result = yield
@@ -100,6 +110,7 @@ class SignalsCheck:
     def _lost_lines(self, item: pytest.Item, code: CodeType | None) -> list[str]:
         recorder = self.recorder
         recorder.watch_code = None
+        recorder.watch_thread = None
         recorder.phase = ""
         recorder.collect(phase="collect")
         lost: list[Connection] = [
@@ -121,7 +132,7 @@ class SignalsCheck:
             )
             counts[line] = counts.get(line, 0) + 1
         lines = [line if count == 1 else f"{line} [{count} times]" for line, count in counts.items()]
-        self.reports.append((item.nodeid, lines))
+        item.stash[_LOST] = lines
         return lines
 
     @staticmethod
@@ -146,6 +157,23 @@ class SignalsCheck:
             "reference to the receiver or connect it with weak=False):"
         )
         return "\n".join([head, *(f"  {line}" for line in lines)])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, Any, Any]:
+        report = yield
+        lines = item.stash.get(_LOST, None)
+        if call.when == "call" and lines:
+            setattr(report, REPORT_ATTRIBUTE, list(lines))
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # Called where the terminal summary is printed: in this process, or on pytest-xdist's
+        # controller for the reports its workers send.
+        lines = getattr(report, REPORT_ATTRIBUTE, None)
+        if report.when == "call" and isinstance(lines, list) and lines:
+            self.reports.append((report.nodeid, [str(line) for line in lines]))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.reports:

@@ -16,6 +16,10 @@ signal or the (weakly referenced) sender had already been freed: nothing could h
 receiver any more, so its death changes nothing.
 
 Importing this module does not import blinker; :meth:`Recorder.install` does.
+
+The pytest plugin asks, per test, whether the death of a receiver happened while the test
+function was running (``watch_code``): on the thread that runs the test, or on any other thread
+(a worker the test started) while the test function is on the test thread's stack.
 """
 
 from __future__ import annotations
@@ -189,7 +193,7 @@ class Recorder:
     Use as a context manager, or call :meth:`install` and :meth:`uninstall`. Nothing here keeps a
     receiver alive: the recorder holds receivers, signals and senders by weak reference only.
 
-    ``phase`` and ``watch_code`` are free for the caller (the pytest plugin) to
+    ``phase``, ``watch_code`` and ``watch_thread`` are free for the caller (the pytest plugin) to
     set; they are copied into each :class:`Death`. ``tag`` is copied into each :class:`Connection`.
     """
 
@@ -198,6 +202,7 @@ class Recorder:
         self.phase: str = ""
         self.tag: Any = None
         self.watch_code: CodeType | None = None
+        self.watch_thread: int | None = None
         self._records: dict[int, Connection] = {}
         self._by_key: dict[tuple[int, Hashable], list[Connection]] = {}
         self._counter = itertools.count()
@@ -404,10 +409,18 @@ class Recorder:
             del frame
 
     def _watched_on_stack(self) -> bool | None:
+        """Whether ``watch_code`` is running: on this thread, or on ``watch_thread``."""
         code = self.watch_code
         if code is None:
             return None
-        return _runs(sys._getframe(1), code)
+        if _runs(sys._getframe(1), code):
+            return True
+        thread = self.watch_thread
+        if thread is None or thread == threading.get_ident():
+            return False
+        # Another thread (one the test started) is where the receiver died: the test thread is
+        # paused somewhere while this runs, so its stack can be read as it is.
+        return _runs(sys._current_frames().get(thread), code)
 
     # -- results ----------------------------------------------------------------------------
 
