@@ -2,7 +2,7 @@
 
 Off unless asked for::
 
-    pytest --signals-check            # same as --signals-check=fail
+    pytest --signals-check tests/     # same as --signals-check=fail
     pytest --signals-check=warn       # a warning instead of a failure
     pytest --signals-check=off        # off, even when the ini file turns it on
 
@@ -48,19 +48,34 @@ class SignalReceiverLostWarning(pytest.PytestWarning):
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("flake8-signals", "signal receivers lost to weak references (flake8-signals)")
+    # A flag, so that `pytest --signals-check tests/` reads `tests/` as a path. The modes are
+    # option strings of their own: argparse matches `--signals-check=warn` whole before it
+    # would split it at "=".
     group.addoption(
         "--signals-check",
+        "--signals-check=fail",
         dest="signals_check",
-        nargs="?",
+        action="store_const",
         const="fail",
         default=None,
-        choices=MODES,
-        metavar="{fail,warn,off}",
         help=(
-            "fail (default when given without a value) or warn for each test during which a blinker "
-            "signal receiver connected with weak=True was garbage-collected while still connected. "
-            "Write --signals-check=warn, with '=': a bare value after a space is taken as the mode."
+            "fail each test during which a blinker signal receiver connected with weak=True was "
+            "garbage-collected while still connected"
         ),
+    )
+    group.addoption(
+        "--signals-check=warn",
+        dest="signals_check",
+        action="store_const",
+        const="warn",
+        help="the same check, with a SignalReceiverLostWarning instead of a failure",
+    )
+    group.addoption(
+        "--signals-check=off",
+        dest="signals_check",
+        action="store_const",
+        const="off",
+        help="no check, even when the ini option signals_check turns it on",
     )
     parser.addini(
         "signals_check",

@@ -351,11 +351,21 @@ def test_bad_ini_value_is_a_usage_error(app: Pytester) -> None:
     result.stderr.fnmatch_lines(["*signals_check = 'sometimes' is not one of*"])
 
 
-def test_a_bare_value_after_the_option_is_taken_as_the_mode(app: Pytester) -> None:
+def test_paths_after_the_option(app: Pytester) -> None:
+    app.makepyfile(test_it=LOSING_TEST, test_other="def test_other():\n    pass\n")
+    result = app.runpytest("--signals-check", "test_it.py")  # the usual spelling
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*flake8-signals: 1 signal receiver was garbage-collected*"])
+    app.runpytest("--signals-check=warn", "test_it.py").assert_outcomes(passed=1, warnings=1)
+    app.runpytest("--signals-check=fail", "test_it.py").assert_outcomes(failed=1)
+    app.runpytest("test_it.py", "--signals-check").assert_outcomes(failed=1)
+
+
+def test_an_unknown_mode_is_a_usage_error(app: Pytester) -> None:
     app.makepyfile(test_it=LOSING_TEST)
-    result = app.runpytest("--signals-check", "test_it.py")
+    result = app.runpytest("--signals-check=sometimes")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--signals-check: invalid choice: 'test_it.py'*"])
+    result.stderr.fnmatch_lines(["*--signals-check*: ignored explicit argument 'sometimes'*"])
 
 
 def test_a_failing_test_keeps_its_own_error(app: Pytester) -> None:
