@@ -11,8 +11,9 @@ or in the ini file: ``signals_check = true`` (also ``fail``, ``warn``, ``false``
 When it is off, this module does nothing else: blinker is not imported or patched. When it is on,
 blinker's ``Signal.connect``/``disconnect`` are wrapped from ``pytest_configure`` until the end of
 the session (see :class:`flake8_signals.runtime.recorder.Recorder`), and after each test's call
-phase the plugin collects garbage and reports every receiver weakly connected during the test's
-setup or call that was garbage-collected while still connected.
+phase the plugin reports every receiver weakly connected during the test's setup or call that was
+garbage-collected while still connected, collecting garbage first when a receiver that could
+still count is alive.
 
 Receivers that a test connects itself and that live exactly as long as the test are not losses:
 a death counts when it happened during setup (a fixture that returned), while the test function

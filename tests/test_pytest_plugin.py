@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import blinker
 import pytest
 
@@ -320,6 +322,93 @@ def test_summary_under_xdist(
             f"app.py:26: 'register_cyclic.<locals>.on_ping_cyclic' connected to '{signal}' "
             "in register_cyclic()"
         ],
+    }
+
+
+def test_collects_garbage_only_when_a_loss_could_still_be_found(app: Pytester) -> None:
+    # A full gc.collect() per test was the check's whole cost on real suites; it is only needed
+    # while a receiver the test function did not connect itself is alive and connected.
+    app.pytester.makeconftest(
+        """
+        import gc
+        import json
+        import os
+
+        calls = []
+        _collect = gc.collect
+
+
+        def counting_collect(*args, **kwargs):
+            calls.append(os.environ.get("PYTEST_CURRENT_TEST", ""))
+            return _collect(*args, **kwargs)
+
+
+        gc.collect = counting_collect
+
+
+        def pytest_sessionfinish(session):
+            with open("collections.json", "w") as handle:
+                json.dump(calls, handle)
+        """
+    )
+    app.makepyfile(
+        test_it="""
+        import pytest
+
+        import app
+
+
+        @pytest.fixture
+        def listening():
+            def on_ping(sender, **extra):
+                pass
+
+            app.ping.connect(on_ping)
+            yield
+
+
+        def test_connects_nothing():
+            pass
+
+
+        def test_own_receiver():
+            def on_ping(sender, **extra):
+                return on_ping
+
+            app.ping.connect(on_ping)
+
+
+        def test_disconnects():
+            app.register_module_level()
+            app.ping.disconnect(app.on_ping_module_level)
+
+
+        def test_helper_receiver_already_dead():
+            app.register()
+
+
+        def test_fixture_receiver(listening):
+            pass
+
+
+        def test_cyclic_receiver_from_a_helper():
+            app.register_cyclic()
+        """
+    )
+    result = app.pytester.runpytest_subprocess("-p", "flake8_signals.pytest_plugin", "--signals-check")
+    result.assert_outcomes(failed=2, passed=4)
+    result.stdout.fnmatch_lines(
+        [
+            "*FAILED test_it.py::test_helper_receiver_already_dead*",
+            "*FAILED test_it.py::test_cyclic_receiver*",
+        ],
+        consecutive=False,
+    )
+    calls = json.loads((app.pytester.path / "collections.json").read_text())
+    during_calls = {call.removesuffix(" (call)") for call in calls if call.endswith(" (call)")}
+    assert during_calls == {
+        "test_it.py::test_fixture_receiver",
+        "test_it.py::test_cyclic_receiver_from_a_helper",
     }
 
 

@@ -444,14 +444,25 @@ class Recorder:
             self._records.clear()
             self._by_key.clear()
 
-    def collect(self, phase: str | None = None) -> None:
-        """Run the garbage collector until it finds nothing more (at most a few rounds)."""
+    def pending(self, since_seq: int = 0) -> list[Connection]:
+        """Connections (after ``since_seq``) whose receiver is alive and still connected: the
+        only ones a garbage collection could still turn into losses."""
+        with self._lock:
+            return [
+                record
+                for record in self._records.values()
+                if record.seq > since_seq and not record.disconnected and record.death is None
+            ]
+
+    def collect(self, phase: str | None = None, until: Callable[[], bool] | None = None) -> None:
+        """Run the garbage collector until it finds nothing more (at most a few rounds), or until
+        ``until()`` is true after a round."""
         previous = self.phase
         if phase is not None:
             self.phase = phase
         try:
             for _ in range(4):
-                if gc.collect() == 0:
+                if gc.collect() == 0 or (until is not None and until()):
                     break
         finally:
             self.phase = previous
