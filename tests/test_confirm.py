@@ -578,21 +578,15 @@ class ToyBus(_ToyBase):
 
 
 def test_recorder_follows_a_hook_description_not_blinker() -> None:
-    from flake8_signals.runtime.hooks import Argument, ConnectHook
+    from flake8_signals.libraries.model import Parameter, RuntimeHook, Weakness
+    from flake8_signals.runtime.hooks import ConnectHook
 
     hook = ConnectHook(
         library="toy",
-        module=__name__,
-        owner="ToyBus",
-        connect="listen",
-        disconnect=None,
-        signal=Argument(0, "self"),
-        receiver=Argument(1, "receiver"),
-        sender=Argument(2, "topic"),
-        weak=None,
-        weak_default=True,
-        disconnect_signal=None,
-        disconnect_receiver=None,
+        runtime=RuntimeHook(
+            __name__, "ToyBus.listen", Parameter("receiver", 0), Weakness(None, default=True)
+        ),
+        sender=Parameter("topic", 1),
         disconnect_sender=None,
         any_sender=None,
         internal_packages=(),

@@ -1,12 +1,14 @@
-"""What the recorder wraps: one description per signal library's connect and disconnect callables.
+"""What the recorder wraps: a library model's runtime hook, with what the recorder needs besides.
 
-Everything the recorder knows about a library is here: which callables to wrap, at which
-argument position (or keyword) the signal, the receiver, the sender and ``weak`` are passed, what
-``weak`` defaults to, and which value means "any sender". Only blinker is described so far; other
-libraries get a :class:`ConnectHook` of their own (from the library models once they exist)
-without changes to :mod:`flake8_signals.runtime.recorder`.
+The callable every connect of a library goes through, where its receiver and weak flag are, and
+the matching disconnect come from the library's model (:class:`~flake8_signals.libraries.model.
+RuntimeHook`). The recorder also needs where the sender is passed (to tell a death after the
+sender's from a loss, and to match a disconnect), which value means "any sender", and, for a
+connect function rather than a method, where the signal is; the models do not declare these
+(yet), so :class:`ConnectHook` adds them. Positions never count ``self``, as in the models.
 
-Importing this module imports no signal library.
+Only blinker is watched so far (:data:`DEFAULT_HOOKS`). Importing this module imports no signal
+library.
 """
 
 from __future__ import annotations
@@ -14,74 +16,66 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["BLINKER", "DEFAULT_HOOKS", "MISSING", "Argument", "ConnectHook"]
+from ..libraries import blinker as blinker_model
+from ..libraries.model import Parameter, RuntimeHook
 
-#: Returned by :meth:`Argument.pick` for an argument the call did not pass.
+__all__ = ["BLINKER", "DEFAULT_HOOKS", "MISSING", "ConnectHook", "pick"]
+
+#: Returned by :func:`pick` for an argument the call did not pass.
 MISSING: Any = object()
 
 
-@dataclass(frozen=True)
-class Argument:
-    """Where a call passes one value: its position among the callable's arguments (0 is ``self``
-    for a method) or its keyword."""
-
-    position: int
-    keyword: str
-
-    def pick(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        """The value this call passed, or :data:`MISSING`."""
-        if self.position < len(args):
-            return args[self.position]
-        return kwargs.get(self.keyword, MISSING)
+def pick(parameter: Parameter | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The value a call passed for ``parameter`` (``args`` without ``self``), or :data:`MISSING`."""
+    if parameter is None:
+        return MISSING
+    if parameter.name in kwargs:
+        return kwargs[parameter.name]
+    if parameter.position is not None and parameter.position < len(args):
+        return args[parameter.position]
+    return MISSING
 
 
 @dataclass(frozen=True)
 class ConnectHook:
     """One library's connect/disconnect callables, as the recorder wraps them.
 
-    ``module`` is imported on install; ``owner`` is the dotted attribute path (in ``module``) of
-    the object holding the callables (a class for methods; empty for module-level functions).
-    ``internal_packages`` are the modules whose frames are skipped when looking for the connect
-    site (the first frame outside the library). ``any_sender`` names the attribute of ``module``
-    that means "every sender"; a call that passes no sender connects to every sender.
+    ``runtime.attribute`` is ``"Class.method"`` (the signal is the object the method is called
+    on) or ``"function"`` (the signal is the argument ``signal``). ``any_sender`` is the dotted
+    path of the value that means "every sender"; a call that passes no sender connects to every
+    sender. ``internal_packages`` are the packages whose frames are skipped when looking for the
+    connect site (the first frame outside the library).
     """
 
     library: str
-    module: str
-    owner: str
-    connect: str
-    disconnect: str | None
-    signal: Argument
-    receiver: Argument
-    sender: Argument | None
-    weak: Argument | None
-    weak_default: bool
-    disconnect_signal: Argument | None
-    disconnect_receiver: Argument | None
-    disconnect_sender: Argument | None
+    runtime: RuntimeHook
+    sender: Parameter | None
+    disconnect_sender: Parameter | None
     any_sender: str | None
     internal_packages: tuple[str, ...]
+    signal: Parameter | None = None
+    disconnect_signal: Parameter | None = None
+
+    @property
+    def owner(self) -> str:
+        """The dotted path, inside ``runtime.module``, of what holds the connect callable."""
+        return self.runtime.attribute.rpartition(".")[0]
 
 
-#: blinker's ``Signal.connect(self, receiver, sender=ANY, weak=True)`` and
-#: ``Signal.disconnect(self, receiver, sender=ANY)``. ``connect_via`` calls ``connect``;
-#: ``connected_to`` connects with ``weak=False``.
-BLINKER = ConnectHook(
-    library="blinker",
-    module="blinker",
-    owner="Signal",
-    connect="connect",
-    disconnect="disconnect",
-    signal=Argument(0, "self"),
-    receiver=Argument(1, "receiver"),
-    sender=Argument(2, "sender"),
-    weak=Argument(3, "weak"),
-    weak_default=True,
-    disconnect_signal=Argument(0, "self"),
-    disconnect_receiver=Argument(1, "receiver"),
-    disconnect_sender=Argument(2, "sender"),
-    any_sender="ANY",
-    internal_packages=("blinker",),
-)
+def _blinker() -> ConnectHook:
+    library = blinker_model.LIBRARY
+    (runtime,) = library.runtime_hooks
+    (connect,) = (form for form in library.connects if form.method == runtime.attribute.rpartition(".")[2])
+    return ConnectHook(
+        library=library.key,
+        runtime=runtime,
+        sender=connect.sender,  # Signal.connect(receiver, sender=ANY, weak=True)
+        disconnect_sender=Parameter("sender", 1),  # Signal.disconnect(receiver, sender=ANY)
+        any_sender=min(library.any_sender, key=len),  # blinker.ANY
+        internal_packages=("blinker",),
+    )
+
+
+BLINKER = _blinker()
 
 DEFAULT_HOOKS: tuple[ConnectHook, ...] = (BLINKER,)

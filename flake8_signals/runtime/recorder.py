@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from types import CodeType, FrameType
 from typing import Any
 
-from .hooks import DEFAULT_HOOKS, MISSING, ConnectHook
+from ..libraries.model import Parameter
+from .hooks import DEFAULT_HOOKS, MISSING, ConnectHook, pick
 
 __all__ = ["Connection", "Death", "Recorder", "Site", "describe_receiver"]
 
@@ -228,21 +229,38 @@ class Recorder:
         error: ImportError | None = None
         internal = [_RUNTIME_DIR]
         for hook in self.hooks:
+            runtime = hook.runtime
             try:
-                module = importlib.import_module(hook.module)
-                owner: Any = module
-                for part in filter(None, hook.owner.split(".")):
-                    owner = getattr(owner, part)
-            except ImportError as problem:
-                error = error or problem
+                module = importlib.import_module(runtime.module)
+                owner = _resolve(module, hook.owner)
+                any_marker = object()
+                if hook.any_sender:
+                    marker_module, _, marker_name = hook.any_sender.rpartition(".")
+                    any_marker = getattr(importlib.import_module(marker_module), marker_name)
+                connect_name = runtime.attribute.rpartition(".")[2]
+                connect = getattr(owner, connect_name)
+                disconnect_owner, _, disconnect_name = (runtime.disconnect or "").rpartition(".")
+                disconnect = (
+                    getattr(_resolve(module, disconnect_owner), disconnect_name) if disconnect_name else None
+                )
+            except (ImportError, AttributeError) as problem:  # not installed, or another version
+                if error is None:
+                    error = (
+                        problem
+                        if isinstance(problem, ImportError)
+                        else ImportError(f"{hook.library}: {problem}")
+                    )
                 continue
             for package in hook.internal_packages:
                 internal.extend(_package_dirs(package))
-            self._any[hook] = getattr(module, hook.any_sender) if hook.any_sender else object()
-            self._patch(owner, hook.connect, self._make_connect_wrapper(hook, getattr(owner, hook.connect)))
-            if hook.disconnect:
-                original = getattr(owner, hook.disconnect)
-                self._patch(owner, hook.disconnect, self._make_disconnect_wrapper(hook, original))
+            self._any[hook] = any_marker
+            self._patch(owner, connect_name, self._make_connect_wrapper(hook, connect))
+            if disconnect is not None:
+                self._patch(
+                    _resolve(module, disconnect_owner),
+                    disconnect_name,
+                    self._make_disconnect_wrapper(hook, disconnect),
+                )
         if not self._patched:
             raise error or ImportError("no signal library to watch")
         self._internal_dirs = tuple(internal)
@@ -307,16 +325,22 @@ class Recorder:
 
     # -- events -----------------------------------------------------------------------------
 
+    @staticmethod
+    def _split(
+        hook: ConnectHook, signal_at: Parameter | None, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[Any, tuple[Any, ...]]:
+        """The signal and the arguments without ``self`` (the models' positions do not count it)."""
+        if hook.owner:  # a method: the signal is the object it is called on
+            return (args[0] if args else MISSING), args[1:]
+        return pick(signal_at, args, kwargs), args
+
     def _on_connect(self, hook: ConnectHook, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        signal = hook.signal.pick(args, kwargs)
-        receiver = hook.receiver.pick(args, kwargs)
-        if signal is MISSING or receiver is MISSING:
-            return
-        weak = hook.weak.pick(args, kwargs) if hook.weak is not None else MISSING
-        if not (hook.weak_default if weak is MISSING else weak):
+        signal, args = self._split(hook, hook.signal, args, kwargs)
+        receiver = pick(hook.runtime.receiver, args, kwargs)
+        if signal is MISSING or receiver is MISSING or not hook.runtime.weak_at_run_time(args, kwargs):
             return
         any_marker = self._any[hook]
-        sender = hook.sender.pick(args, kwargs) if hook.sender is not None else MISSING
+        sender = pick(hook.sender, args, kwargs)
         if sender is MISSING:
             sender = any_marker
         site = self._find_site()
@@ -345,13 +369,11 @@ class Recorder:
             self._by_key.setdefault((record.signal_id, record.receiver_key), []).append(record)
 
     def _on_disconnect(self, hook: ConnectHook, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        if hook.disconnect_signal is None or hook.disconnect_receiver is None:
-            return
-        signal = hook.disconnect_signal.pick(args, kwargs)
-        receiver = hook.disconnect_receiver.pick(args, kwargs)
+        signal, args = self._split(hook, hook.disconnect_signal, args, kwargs)
+        receiver = pick(hook.runtime.receiver, args, kwargs)  # the receiver comes first in both
         if signal is MISSING or receiver is MISSING:
             return
-        sender = hook.disconnect_sender.pick(args, kwargs) if hook.disconnect_sender else MISSING
+        sender = pick(hook.disconnect_sender, args, kwargs)
         any_sender = sender is MISSING or sender is self._any[hook]
         sender_key = _ANY_KEY if any_sender else _identity_key(sender)
         with self._lock:
@@ -483,6 +505,14 @@ def _runs(frame: FrameType | None, code: CodeType) -> bool:
         return False
     finally:
         del frame
+
+
+def _resolve(module: Any, path: str) -> Any:
+    """``module`` itself for an empty ``path``, else the object at that dotted path inside it."""
+    owner = module
+    for part in filter(None, path.split(".")):
+        owner = getattr(owner, part)
+    return owner
 
 
 def _package_dirs(name: str) -> list[str]:
