@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import FIXTURES, expected_findings, run_probe, scoped_lines
+from tests.support import FIXTURES, read_markers, run_probe
 
 LIFETIME_FIXTURES = sorted((FIXTURES / "lifetime").glob("sig*.py"))
 
 
 @pytest.mark.parametrize("path", LIFETIME_FIXTURES, ids=lambda p: p.name)
 def test_flagged_receivers_die_and_others_live(path):
-    flagged = {line for line, code in expected_findings(path) if code.startswith("SIG1")}
-    scoped = scoped_lines(path)
+    markers = read_markers(path)
+    flagged, scoped = markers.flagged_lines("SIG1"), markers.scoped
     records = run_probe(path)
     weak = [r for r in records if r["weak"] and r["weakrefable"] and not r["disconnected"]]
 
@@ -36,7 +36,7 @@ def test_flagged_receivers_die_and_others_live(path):
 @pytest.mark.parametrize("path", LIFETIME_FIXTURES, ids=lambda p: p.name)
 def test_scoped_connections_really_end_with_their_function(path):
     """`# scoped` is a claim too: the receiver works while its function runs and is gone after."""
-    scoped = scoped_lines(path)
+    scoped = read_markers(path).scoped
     records = [r for r in run_probe(path) if r["line"] in scoped and r["weak"]]
     assert {r["line"] for r in records} == scoped
     assert all(r["disconnected"] or not r["alive"] for r in records)
