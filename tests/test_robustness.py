@@ -12,12 +12,13 @@ proven by the ``test_harness_*`` and ``test_flake8_cli_*`` tests below):
   ``Application.run`` as a plain traceback on stderr (with ``-j``, re-raised in the parent by
   ``multiprocessing.Pool``); exit status 1, nothing reported.
 
-``Plugin.run`` and ``check_module`` catch every exception (one bad file must not abort the user's
-whole run), so an exception can no longer reach flake8 — and a test that only watched flake8 could
-never fail. The *probes* below therefore wrap the functions inside those safety nets and turn an
-exception they would swallow into a ``SIG900`` result, which travels back from ``-j`` workers like
-any result. A test fails on an escaped exception, on flake8's catastrophic failure, and on SIG900.
-(Exceptions from astroid inside ``AstroidFile``'s own guards are expected and not counted.)
+The plugin's failure boundary (flake8_signals/boundary.py) stops every exception of its own
+(one bad file must not abort the user's whole run), so an exception can no longer reach flake8,
+and a test that only watched flake8 could never fail. These tests therefore run with
+``FLAKE8_SIGNALS_DEBUG=1``, under which the boundary re-raises what it would swallow (except
+astroid's own failures on odd code, which mean "not known"): flake8 in a subprocess gets it
+through the environment, flake8 in this process through ``os.environ``. A swallowed exception
+then surfaces as one of flake8's two failures above, or as an exception in the test.
 """
 
 from __future__ import annotations
@@ -49,13 +50,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from flake8_signals import checks as sig_checks
-from flake8_signals import plugin as sig_plugin
-from flake8_signals.checks import lifetime as lifetime_family
-from flake8_signals.findings import Finding
+from flake8_signals.boundary import DEBUG_VARIABLE
 from flake8_signals.rules import rule
 
 REPO = Path(__file__).resolve().parents[1]
-PROBE_CODE = "SIG900"
 FORK = multiprocessing.get_start_method(allow_none=False) == "fork"
 # Plugin objects replaced in the parent reach the workers only when they are forked.
 JOBS = 2 if FORK else 1
@@ -83,79 +81,11 @@ def flake8_args(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return ["--config", str(config)]
 
 
-# -- probes: exceptions the plugin's safety nets would swallow -----------------------------------
-_swallowed: list[str] = []  # per process; reset for every file by the check_module probe
-
-
-def _describe(error: BaseException) -> str:
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if "flake8_signals" in f.filename]
-    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    return f"{type(error).__name__}: {str(error)[:200]}{where}"
-
-
-def _probe_site(original):
-    def probed(*args, **kwargs):
-        try:
-            return original(*args, **kwargs)
-        except Exception as error:
-            _swallowed.append("per-site " + _describe(error))
-            raise
-
-    return probed
-
-
-def _probe_family(original):
-    def probed(context):
-        try:
-            yield from original(context)
-        except Exception as error:
-            _swallowed.append("family " + _describe(error))
-            raise
-
-    return probed
-
-
-def _probe_module(original):
-    def probed(tree, source, filename, config):
-        del _swallowed[:]
-        try:
-            findings = list(original(tree, source, filename, config))
-        except Exception as error:
-            _swallowed.append("check_module " + _describe(error))
-            findings = []
-        return findings + [Finding(1, 0, PROBE_CODE, f"swallowed {text}") for text in _swallowed]
-
-    return probed
-
-
-@contextlib.contextmanager
-def swallow_probes() -> Iterator[None]:
-    from flake8_signals.checks import contracts as contracts_family
-
-    patches = [
-        (sig_plugin, "check_module", _probe_module),
-        # The per-site safety nets: `except Exception: continue` around these calls.
-        (lifetime_family, "_judge", _probe_site),
-        (contracts_family, "_judge_receiver", _probe_site),
-        (contracts_family, "_judge_send", _probe_site),
-    ]
-    patches += [(family, "check", _probe_family) for family in sig_checks.FAMILIES]
-    saved = []
-    for owner, name, wrap in patches:
-        original = getattr(owner, name, None)
-        assert original is not None, f"probe target {owner.__name__}.{name} is gone: update swallow_probes"
-        saved.append((owner, name, original))
-        setattr(owner, name, wrap(original))
-    try:
-        yield
-    finally:
-        for owner, name, original in reversed(saved):
-            setattr(owner, name, original)
-
-
 @pytest.fixture(autouse=True, scope="module")
-def _probes() -> Iterator[None]:
-    with swallow_probes():
+def _debug() -> Iterator[None]:
+    """Exceptions the failure boundary would swallow are raised (see the module docstring)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DEBUG_VARIABLE, "1")
         yield
 
 
@@ -218,17 +148,13 @@ def run_flake8(
 
 
 def crash_report(run: Flake8Run) -> str:
-    """Empty when flake8 saw no plugin exception and the probes caught none."""
+    """Empty when flake8 saw no plugin exception."""
     problems = []
     if run.escaped is not None:
         cause = "".join(traceback.format_exception(run.escaped))[-3000:]
         problems.append(f"an exception escaped Plugin.run() into flake8:\n{cause}")
     if run.catastrophic or "failed during execution" in run.stdout:
         problems.append(f"flake8 reported a catastrophic failure:\n{run.stdout[-3000:]}")
-    swallowed = run.codes(PROBE_CODE)
-    if swallowed:
-        shown = "\n".join(f"  {path}:{line}: {text}" for path, line, _c, _code, text in swallowed[:30])
-        problems.append(f"{len(swallowed)} exception(s) swallowed by the plugin's safety nets:\n{shown}")
     problems += run.crashes
     return "\n\n".join(problems)
 
@@ -324,20 +250,23 @@ def test_harness_sees_exception_in_run(small_tree, flake8_args, jobs):
 
 
 @pytest.mark.parametrize("jobs", [1, JOBS])
-def test_harness_sees_exception_the_plugin_swallows(small_tree, flake8_args, jobs, monkeypatch):
-    from flake8_signals.analysis import lifetime
+def test_harness_sees_exception_the_plugin_would_swallow(small_tree, flake8_args, jobs, monkeypatch):
+    """A bug in every rule family: silence without the debug switch, an exception with it."""
 
-    def broken(self, site):
-        raise ZeroDivisionError("injected")
+    def broken(context):
+        raise ZeroDivisionError("planted")
+        yield  # pragma: no cover - a generator, like the real ones
 
-    monkeypatch.setattr(lifetime.LifetimeAnalysis, "loss", broken)
-    run = run_flake8([small_tree], flake8_args, jobs=jobs)
-    assert run.escaped is None and not run.catastrophic  # the plugin's safety net held...
-    swallowed = run.codes(PROBE_CODE)
-    assert [(Path(p).name, line, text.split(" at ")[0]) for p, line, _c, _code, text in swallowed] == [
-        ("a.py", 1, "swallowed per-site ZeroDivisionError: injected"),
-    ]  # ...and the probe still tells
-    assert "swallowed by the plugin's safety nets" in crash_report(run)
+    for family in sig_checks.FAMILIES:
+        monkeypatch.setattr(family, "check", broken)
+    monkeypatch.delenv(DEBUG_VARIABLE)
+    quiet = run_flake8([small_tree], flake8_args, jobs=jobs)
+    assert crash_report(quiet) == ""  # the boundary held...
+    assert [(Path(p).name, code) for p, _l, _c, code, _t in quiet.results] == [("c.py", "E999")]
+    monkeypatch.setenv(DEBUG_VARIABLE, "1")
+    loud = run_flake8([small_tree], flake8_args, jobs=jobs)
+    assert isinstance(loud.escaped, ZeroDivisionError)  # ...and the switch makes it tell
+    assert "escaped Plugin.run()" in crash_report(loud)
 
 
 def test_flake8_cli_aborts_on_plugin_exception(tmp_path):
@@ -374,7 +303,7 @@ def test_stdlib_and_site_packages(flake8_args, capsys):
         print(
             f"\n[robustness] flake8 -j{JOBS} --select SIG over {len(run.files)} files of "
             f"{sys.prefix}: {len(run.codes('E999')) + len(run.codes('E902'))} E999/E902, "
-            f"{sum(r[3].startswith('SIG') and r[3] != PROBE_CODE for r in run.results)} SIG "
+            f"{sum(r[3].startswith('SIG') for r in run.results)} SIG "
             f"findings, {run.seconds:.0f} s"
         )
     assert not crash_report(run), crash_report(run)
@@ -417,9 +346,19 @@ class FileCheck:
             filename=str(path), plugins=self.checkers, options=self.options
         ).run_checks()
         found = sorted((line, col, f"{code} {text}") for code, line, col, text, _phys in results)
-        swallowed = [r for r in found if r[2].startswith(PROBE_CODE)]
-        assert not swallowed, f"plugin swallowed an exception on:\n{source[:800]}\n{swallowed}"
+        # flake8 reports a SyntaxError raised by a plugin as E999 of the file (and a TokenError as
+        # E902): on source that compiles, that is the plugin's exception.
+        failed = [r for r in found if r[2].startswith(("E999", "E902"))]
+        assert not (failed and _compiles(source)), f"plugin raised on:\n{source[:800]}\n{failed}"
         return found
+
+
+def _compiles(source: str) -> bool:
+    try:
+        compile(source, "<check>", "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 WARM_UP = """\
@@ -789,6 +728,7 @@ def test_fuzz_signal_shaped_modules(file_check, source):
 # ================================================================================================
 def _flake8_cli(argv: Sequence[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLAKE8_SIGNALS")}
+    env[DEBUG_VARIABLE] = "1"
     return subprocess.run(
         [sys.executable, "-m", "flake8", *argv],
         cwd=cwd,
