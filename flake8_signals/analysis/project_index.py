@@ -70,7 +70,41 @@ from ..boundary import PROJECT_FILE, contained
 from ..libraries import CONNECT_METHODS, KNOWN_SIGNALS, LIBRARIES, NAMESPACES, SIGNAL_CLASSES
 from ..libraries import SEND_METHODS as _SEND_METHODS
 from ..libraries.model import KnownNamespace
+from .project_facts import (
+    Alias,
+    BindingValue,
+    DefaultNamespace,
+    Lookup,
+    LookupFunction,
+    MakesNamespace,
+    MakesSignal,
+    ModuleFacts,
+    NamedLookup,
+    NamespaceTarget,
+    Qualified,
+    Ref,
+    Send,
+    SendInfo,
+    SignalIdentity,
+    Target,
+    Use,
+)
 from .scopes import ModuleScopes, module_name_for
+
+__all__ = [
+    "DEFAULT_NAMESPACES",
+    "Lookup",
+    "ModuleFacts",
+    "NamespaceInfo",
+    "ProjectIndex",
+    "SendInfo",
+    "SignalIdentity",
+    "build_index",
+    "clear_cache",
+    "default_namespace_owner",
+    "file_facts",
+    "index_for",
+]
 
 
 class LintedModule(Protocol):
@@ -182,63 +216,6 @@ _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "dist-pa
 _BUILD_DIRS = frozenset({"build", "dist"})
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) - {"__main__"}
 
-# A reference to something that may be a signal or a namespace, in a form that is resolved once
-# every module is known:  ("q", "pkg.mod.name")  a qualified name;  ("default",)  blinker's
-# default namespace;  ("lookup", namespace_ref, "name")  a named signal.
-Ref = tuple
-
-
-@dataclass(frozen=True)
-class SignalIdentity:
-    kind: str  # "named" | "object"
-    namespace: str  # named: qualified name of the namespace; object: defining module
-    name: str  # named: the signal's name; object: the variable ("Cls.attr" in a class body)
-    library: str = field(default="", compare=False)  # the library model's key
-
-    def __str__(self) -> str:
-        if self.kind == "named":
-            return f"{self.namespace}.signal({self.name!r})"
-        return f"{self.namespace}.{self.name}"
-
-
-@dataclass(frozen=True)
-class SendInfo:
-    path: str
-    line: int
-    keywords: frozenset[str]
-    has_double_star: bool
-    has_async_wrapper: bool
-    is_async: bool
-    via: str = "call"  # "call" | "connect" (re-broadcast) | "reference"
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """A signal looked up by name: ``ns.signal("x")``, ``blinker.signal("x")`` or ``ns["x"]``."""
-
-    line: int  # where the name is written (the literal), or the call for a name built at run time
-    col: int
-    namespace: Ref
-    name: str | None  # None: built at run time
-    pattern: str | None  # names a run-time name can take, as a regular expression (None: known)
-    form: str  # "call" | "item"
-    module_level: bool  # evaluated on import (module body or a class body in it)
-    declared_as: str | None = None  # a module-level declaration: the variable it binds ("" for none)
-    target: tuple[int, int] | None = None  # where that variable is written
-    usage: str = "other"  # what is done with the result right there: send/listen/neutral/other
-
-
-@dataclass(frozen=True)
-class ModuleFacts:
-    path: str
-    module: str
-    # module-level names: ("namespace", library key) | ("signal", library key) | ("ref", Ref)
-    bindings: tuple[tuple[str, tuple], ...]
-    lookups: tuple[Lookup, ...]
-    uses: tuple[tuple[Ref, str], ...]  # how a signal or namespace is used: send/listen/escape/store/attr:x
-    sends: tuple[tuple[Ref, SendInfo], ...]
-    libraries: frozenset[str]
-
 
 @dataclass
 class Usage:
@@ -287,8 +264,8 @@ class Extractor:
         self.path = path
         self._refs: dict[int, Ref | None] = {}
         self.lookups: list[Lookup] = []
-        self.uses: list[tuple[Ref, str]] = []
-        self.sends: list[tuple[Ref, SendInfo]] = []
+        self.uses: list[Use] = []
+        self.sends: list[Send] = []
         self.libraries: set[str] = set()
         self._eligible = self._names_that_may_hold_signals()
 
@@ -331,17 +308,17 @@ class Extractor:
             return self._name_ref(expr, depth)
         if isinstance(expr, ast.Attribute):
             base = self.ref_of(expr.value, depth + 1)
-            return ("q", f"{base[1]}.{expr.attr}") if base and base[0] == "q" else None
+            return Qualified(f"{base.name}.{expr.attr}") if isinstance(base, Qualified) else None
         if isinstance(expr, ast.Call):
             parts = self._lookup_parts(expr)
             if parts is not None and parts[1] is not None and parts[0] is not None:
-                return ("lookup", parts[0], parts[1])
+                return NamedLookup(parts[0], parts[1])
             return None
         if isinstance(expr, ast.Subscript):
             name = _literal(expr.slice)
             base = self.ref_of(expr.value, depth + 1)
-            if name is not None and base is not None and base[0] == "q":
-                return ("lookup", base, name)
+            if name is not None and isinstance(base, Qualified):
+                return NamedLookup(base, name)
         return None
 
     def _name_ref(self, expr: ast.Name, depth: int) -> Ref | None:
@@ -352,12 +329,12 @@ class Extractor:
             return None
         if len(found[1]) != 1:
             qualname = self.scopes.imported_as(found[1])  # an import fallback
-            return ("q", qualname) if qualname else None
+            return Qualified(qualname) if qualname else None
         scope, (binding,) = found
         if binding.kind == "import":
-            return ("q", binding.qualname) if binding.qualname else None
+            return Qualified(binding.qualname) if binding.qualname else None
         if scope.kind == "module":
-            return ("q", f"{self.module}.{expr.id}") if binding.kind == "assign" else None
+            return Qualified(f"{self.module}.{expr.id}") if binding.kind == "assign" else None
         if scope.kind == "function" and binding.kind == "assign" and binding.value is not None:
             return self.ref_of(binding.value, depth + 1)
         return None
@@ -372,10 +349,10 @@ class Extractor:
         if isinstance(func, ast.Name) or func.attr == "signal":
             qualname = self.scopes.qualified_name(func, self.scopes.scope_containing(call))
             if qualname in DEFAULT_LOOKUPS:
-                namespace: Ref | None = ("default", DEFAULT_LOOKUPS[qualname])
+                namespace: Ref | None = DefaultNamespace(DEFAULT_LOOKUPS[qualname])
             elif isinstance(func, ast.Attribute):
                 namespace = self.ref_of(func.value)
-                if namespace is None or namespace[0] != "q" or namespace[1] in DEFAULT_LOOKUPS:
+                if not isinstance(namespace, Qualified) or namespace.name in DEFAULT_LOOKUPS:
                     return None
             else:
                 return None
@@ -437,6 +414,8 @@ class Extractor:
         if parts is None:
             return
         namespace, name, pattern = parts
+        if namespace is None:
+            return
         argument = call.args[0] if call.args else _keyword(call, "name")
         where = argument if name is not None and argument is not None else call
         self._add_lookup(call, namespace, name, pattern, "call", where)
@@ -445,7 +424,7 @@ class Extractor:
 
     def _visit_subscript(self, node: ast.Subscript) -> None:
         base = self.ref_of(node.value)
-        if base is None or base[0] != "q":
+        if not isinstance(base, Qualified):
             return
         if not isinstance(node.ctx, ast.Load):
             self._use(base, "store")
@@ -457,7 +436,13 @@ class Extractor:
         self._visit_value(node)
 
     def _add_lookup(
-        self, node: ast.expr, namespace: Ref, name: str | None, pattern: str | None, form: str, where: ast.AST
+        self,
+        node: ast.expr,
+        namespace: Ref,
+        name: str | None,
+        pattern: str | None,
+        form: str,
+        where: ast.expr,
     ) -> None:
         scope = self.scopes.scope_containing(node)
         module_level = _evaluated_on_import(scope)
@@ -471,7 +456,7 @@ class Extractor:
                 namespace,
                 name,
                 pattern,
-                form,  # type: ignore[attr-defined]
+                form,
                 module_level,
                 declared_as,
                 target,
@@ -508,7 +493,7 @@ class Extractor:
             ref = self.ref_of(node.value)
             if ref is not None:
                 self._use(ref, "send")
-                self.sends.append((ref, self._send_info(node, context)))
+                self.sends.append(Send(ref, self._send_info(node, context)))
             return
         if node.attr in LISTEN_METHODS:
             ref = self.ref_of(node.value)
@@ -531,12 +516,14 @@ class Extractor:
         context = context or self._context(node)
         if context == "escape" or context == "assigned":
             ref = self.ref_of(node)
-            if ref is not None and (context == "escape" or (ref[0] == "q" and ref[1] in DEFAULT_LOOKUPS)):
+            if ref is not None and (
+                context == "escape" or (isinstance(ref, Qualified) and ref.name in DEFAULT_LOOKUPS)
+            ):
                 self._use(ref, "escape")
 
     def _use(self, ref: Ref, how: str) -> None:
         if _worth_keeping(ref):
-            self.uses.append((ref, how))
+            self.uses.append(Use(ref, how))
 
     def _context(self, node: ast.expr) -> str:
         parent = self.scopes.parent(node)
@@ -600,7 +587,7 @@ class Extractor:
         )
 
     # -- module-level names -------------------------------------------------------------------
-    def _bindings(self) -> Iterator[tuple[str, tuple]]:
+    def _bindings(self) -> Iterator[tuple[str, BindingValue]]:
         module_scope = self.scopes.module
         for name, bindings in module_scope.bindings.items():
             if len(bindings) != 1:
@@ -620,10 +607,10 @@ class Extractor:
             if value is not None:
                 yield name, value
 
-    def _binding_value(self, binding: Any, scope: Any) -> tuple | None:
+    def _binding_value(self, binding: Any, scope: Any) -> BindingValue | None:
         if binding.kind == "import":
-            if binding.qualname and _worth_keeping(("q", binding.qualname)):
-                return ("ref", ("q", binding.qualname))
+            if binding.qualname and _worth_keeping(Qualified(binding.qualname)):
+                return Alias(Qualified(binding.qualname))
             return None
         if binding.kind != "assign" or binding.value is None:
             return None
@@ -631,11 +618,11 @@ class Extractor:
         if isinstance(value, ast.Call):
             made = self.scopes.qualified_name(value.func, scope)
             if made in NAMESPACE_CLASSES:
-                return ("namespace", _NAMESPACE_CLASS_LIBRARY[made])
+                return MakesNamespace(_NAMESPACE_CLASS_LIBRARY[made])
             if made in SIGNAL_CLASSES:
-                return ("signal", SIGNAL_CLASSES[made].key)
+                return MakesSignal(SIGNAL_CLASSES[made].key)
         ref = self.ref_of(value)
-        return ("ref", ref) if ref is not None else None
+        return Alias(ref) if ref is not None else None
 
 
 def _evaluated_on_import(scope: Any) -> bool:
@@ -646,9 +633,9 @@ def _evaluated_on_import(scope: Any) -> bool:
 
 def _worth_keeping(ref: Ref) -> bool:
     """The standard library has no blinker signals: skip its names to keep the index small."""
-    while ref[0] == "lookup":
-        ref = ref[1]
-    return ref[0] != "q" or ref[1].split(".")[0] not in _STDLIB
+    while isinstance(ref, NamedLookup):
+        ref = ref.namespace
+    return not isinstance(ref, Qualified) or ref.name.split(".")[0] not in _STDLIB
 
 
 def _literal(expr: ast.AST) -> str | None:
@@ -692,13 +679,13 @@ class ProjectIndex:
         self.seconds = seconds
         self._derived = False
         self._modules: dict[str, ModuleFacts | None] = {}
-        self._resolved: dict[Ref, tuple | None] = {}
+        self._resolved: dict[Ref, Target | None] = {}
         self._usage: dict[SignalIdentity, Usage] = {}
         self._sends: dict[SignalIdentity, list[SendInfo]] = {}
         self._namespaces: dict[str, NamespaceInfo] = {}
         self._namespace_home: dict[str, str] = {}
         self._namespace_library: dict[str, str] = {}
-        self._bindings: dict[str, dict[str, tuple]] = {}  # per module, made once
+        self._bindings: dict[str, dict[str, BindingValue]] = {}  # per module, made once
         self._overlay: tuple[str, ModuleFacts, ProjectIndex] | None = None
         self._extractor: tuple[ast.Module, Extractor] | None = None
 
@@ -725,7 +712,7 @@ class ProjectIndex:
         """The signal ``expr`` (an expression in the linted file) refers to, when the index knows."""
         ref = _extractor_for(context).ref_of(expr)
         target = self.resolve(ref) if ref is not None else None
-        return target[1] if target is not None and target[0] == "signal" else None
+        return target if isinstance(target, SignalIdentity) else None
 
     # -- queries ------------------------------------------------------------------------------
     def sends_for(self, identity: SignalIdentity) -> list[SendInfo]:
@@ -754,7 +741,7 @@ class ProjectIndex:
 
     def namespace_of(self, ref: Ref) -> str | None:
         target = self.resolve(ref)
-        return target[1] if target is not None and target[0] == "namespace" else None
+        return target.id if isinstance(target, NamespaceTarget) else None
 
     def variable_for(self, identity: SignalIdentity) -> str | None:
         """Where to import a named signal from: ``"flask.request_started"``,
@@ -773,9 +760,8 @@ class ProjectIndex:
         return None
 
     # -- resolution ---------------------------------------------------------------------------
-    def resolve(self, ref: Ref, depth: int = 0) -> tuple | None:
-        """``("namespace", id)``, ``("signal", SignalIdentity)``, ``("default-lookup", id)`` (the
-        function ``blinker.signal`` itself) or None."""
+    def resolve(self, ref: Ref, depth: int = 0) -> Target | None:
+        """A namespace, a signal, the function ``blinker.signal`` itself, or None."""
         if ref in self._resolved:
             return self._resolved[ref]
         self._resolved[ref] = None  # a cycle of aliases resolves to nothing
@@ -783,34 +769,34 @@ class ProjectIndex:
         self._resolved[ref] = result
         return result
 
-    def _resolve(self, ref: Ref, depth: int) -> tuple | None:
-        if ref[0] == "default":
-            return ("namespace", ref[1])
-        if ref[0] == "lookup":
-            namespace = self.resolve(ref[1], depth + 1)
-            if namespace is not None and namespace[0] == "namespace":
-                known = _NAMESPACE_LIBRARY.get(namespace[1])
-                library = known or self._namespace_library.get(namespace[1], "")
-                return ("signal", SignalIdentity("named", namespace[1], ref[2], library))
+    def _resolve(self, ref: Ref, depth: int) -> Target | None:
+        if isinstance(ref, DefaultNamespace):
+            return NamespaceTarget(ref.namespace)
+        if isinstance(ref, NamedLookup):
+            namespace = self.resolve(ref.namespace, depth + 1)
+            if isinstance(namespace, NamespaceTarget):
+                known = _NAMESPACE_LIBRARY.get(namespace.id)
+                library = known or self._namespace_library.get(namespace.id, "")
+                return SignalIdentity("named", namespace.id, ref.name, library)
             return None
-        if ref[0] != "q":
+        if not isinstance(ref, Qualified):
             return None
-        qualname: str = ref[1]
+        qualname = ref.name
         if qualname in KNOWN_SIGNALS:
-            known = KNOWN_SIGNALS[qualname]
-            signal, key = known.signal, known.library.key
+            known_signal = KNOWN_SIGNALS[qualname]
+            signal, key = known_signal.signal, known_signal.library.key
             if signal.name is not None and signal.namespace is not None:
-                return ("signal", SignalIdentity("named", signal.namespace, signal.name, key))
-            return ("signal", SignalIdentity("object", signal.modules[0], signal.attribute, key))
+                return SignalIdentity("named", signal.namespace, signal.name, key)
+            return SignalIdentity("object", signal.modules[0], signal.attribute, key)
         if qualname in _DEFAULT_NAMESPACE_PATHS:
-            return ("namespace", _DEFAULT_NAMESPACE_PATHS[qualname])
+            return NamespaceTarget(_DEFAULT_NAMESPACE_PATHS[qualname])
         if qualname in DEFAULT_LOOKUPS:
-            return ("default-lookup", DEFAULT_LOOKUPS[qualname])
+            return LookupFunction(DEFAULT_LOOKUPS[qualname])
         if qualname in _KNOWN_NAMESPACE_BY_PATH:
-            return ("namespace", qualname)
+            return NamespaceTarget(qualname)
         return self._resolve_in_project(qualname, depth)
 
-    def _resolve_in_project(self, qualname: str, depth: int) -> tuple | None:
+    def _resolve_in_project(self, qualname: str, depth: int) -> Target | None:
         self._index_modules()
         parts = qualname.split(".")
         for cut in range(len(parts) - 1, 0, -1):
@@ -826,20 +812,20 @@ class ProjectIndex:
             if value is None and cut + 1 < len(parts):
                 # `from . import signals` then `signals.x`; a class attribute `Cls.attr.more`
                 head = bindings.get(parts[cut])
-                if head is not None and head[0] == "ref" and head[1][0] == "q":
+                if isinstance(head, Alias) and isinstance(head.ref, Qualified):
                     tail = ".".join(parts[cut + 1 :])
-                    return self.resolve(("q", f"{head[1][1]}.{tail}"), depth + 1)
+                    return self.resolve(Qualified(f"{head.ref.name}.{tail}"), depth + 1)
                 return None
             if value is None:
                 return None
-            if value[0] == "namespace":
-                return ("namespace", f"{module}.{rest}")
-            if value[0] == "signal":
-                return ("signal", SignalIdentity("object", module, rest, value[1]))
-            return self.resolve(value[1], depth + 1)
+            if isinstance(value, MakesNamespace):
+                return NamespaceTarget(f"{module}.{rest}")
+            if isinstance(value, MakesSignal):
+                return SignalIdentity("object", module, rest, value.library)
+            return self.resolve(value.ref, depth + 1)
         return None
 
-    def _bindings_of(self, module: str, facts: ModuleFacts) -> dict[str, tuple]:
+    def _bindings_of(self, module: str, facts: ModuleFacts) -> dict[str, BindingValue]:
         found = self._bindings.get(module)
         if found is None:
             found = self._bindings[module] = dict(facts.bindings)
@@ -850,11 +836,11 @@ class ProjectIndex:
             return
         for facts in self.facts.values():
             self._modules[facts.module] = None if facts.module in self._modules else facts
-        for module, facts in self._modules.items():
-            for name, value in facts.bindings if facts is not None else ():
-                if value[0] == "namespace":
+        for module, claimed in self._modules.items():
+            for name, value in claimed.bindings if claimed is not None else ():
+                if isinstance(value, MakesNamespace):
                     self._namespace_home[f"{module}.{name}"] = module
-                    self._namespace_library[f"{module}.{name}"] = value[1]
+                    self._namespace_library[f"{module}.{name}"] = value.library
 
     # -- derived tables -----------------------------------------------------------------------
     def _derive(self) -> None:
@@ -871,12 +857,12 @@ class ProjectIndex:
                 known.path, None, known.library, frozenset(s.name for s in known.signals)
             )
         for facts in self.facts.values():
-            for ref, how in facts.uses:
-                self._derive_use(ref, how)
-            for ref, send in facts.sends:
-                target = self.resolve(ref)
-                if target is not None and target[0] == "signal":
-                    self._sends.setdefault(target[1], []).append(send)
+            for use in facts.uses:
+                self._derive_use(use.ref, use.how)
+            for send in facts.sends:
+                target = self.resolve(send.ref)
+                if isinstance(target, SignalIdentity):
+                    self._sends.setdefault(target, []).append(send.info)
             for lookup in facts.lookups:
                 self._derive_lookup(facts, lookup)
 
@@ -891,20 +877,20 @@ class ProjectIndex:
         target = self.resolve(ref)
         if target is None:
             return
-        if target[0] == "signal":
-            usage = self._usage.setdefault(target[1], Usage())
+        if isinstance(target, SignalIdentity):
+            usage = self._usage.setdefault(target, Usage())
             if how == "send":
                 usage.sent = True
             elif how == "listen":
                 usage.listened = True
             elif how in ("escape", "store"):
                 usage.escaped = True
-        elif target[0] == "namespace":
+        elif isinstance(target, NamespaceTarget):
             attribute = how[5:] if how.startswith("attr:") else None
             if how in ("escape", "store") or (attribute is not None and attribute not in NAMESPACE_READ_ONLY):
-                self._info(target[1]).open = True
-        elif target[0] == "default-lookup" and how in ("escape", "store"):
-            self._info(target[1]).open = True  # blinker.signal handed around: names unknowable
+                self._info(target.id).open = True
+        elif isinstance(target, LookupFunction) and how in ("escape", "store"):
+            self._info(target.namespace).open = True  # blinker.signal handed around: names unknowable
 
     def _derive_lookup(self, facts: ModuleFacts, lookup: Lookup) -> None:
         namespace_id = self.namespace_of(lookup.namespace)
@@ -1085,10 +1071,10 @@ def _signal_names(all_facts: Iterable[ModuleFacts]) -> set[str]:
     aliases: list[tuple[str, str]] = []
     for facts in all_facts:
         for key, value in facts.bindings:
-            if value[0] in ("namespace", "signal") or value[1][0] == "lookup":
+            if not isinstance(value, Alias) or isinstance(value.ref, NamedLookup):
                 names.update(key.split("."))
-            elif value[1][0] == "q":
-                aliases.append((key.split(".")[-1], value[1][1].rsplit(".", 1)[-1]))
+            elif isinstance(value.ref, Qualified):
+                aliases.append((key.split(".")[-1], value.ref.name.rsplit(".", 1)[-1]))
     changed = True
     while changed:
         changed = False
