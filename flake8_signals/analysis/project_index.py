@@ -15,8 +15,9 @@ Usage::
 
 API
     ``index_for(context) -> ProjectIndex``
-        The index of ``context.source_roots`` with the linted file's own source in place of its
-        on-disk version. Built at most once per process per set of roots (``clear_cache()`` drops it).
+        The index of the linted file's project (``roots_of(context)``) with its own source in
+        place of its on-disk version. Built at most once per process per set of roots
+        (``clear_cache()`` drops it).
     ``build_index(roots) -> ProjectIndex``
         A fresh index, no cache (benchmarks, tests).
     ``SignalIdentity(kind, namespace, name)``
@@ -42,14 +43,14 @@ API
 Only the project's own sends are indexed: the sends libraries make of their own signals (Flask's
 ``request_started``) are not; see :mod:`.known_signals` for those.
 
-What is read: every ``*.py`` file under each root, skipping hidden directories, ``__pycache__``,
-``node_modules``, ``site-packages``/``dist-packages``, virtualenvs (a ``pyvenv.cfg`` file) and
-conda environments, and ``build``/``dist`` directories that are not packages. At most
-``MAX_FILES`` files per root. Every file is read and searched for imports of the libraries in
-:mod:`.known_signals`, but parsing is what costs, so a file is parsed only when its text can make
-or look up a blinker signal (it mentions ``blinker``, ``flask.signals`` or ``.signal(``), or when it
-mentions ``signal``/``.send``/``.connect`` (or is a package ``__init__.py``) *and* one of the
-module-level names that hold a signal or namespace in the files parsed so far, round after round.
+What is read: see :mod:`.project_files` (each linted file's project root and package root, or
+the configured source roots; regular ``*.py`` files only, at most ``MAX_FILE_BYTES`` each, flake8's
+excludes honoured). At most ``MAX_FILES`` files per root. Every file is read and searched for
+imports of the libraries in :mod:`.known_signals`, but parsing is what costs, so a file is parsed
+only when its text can make or look up a blinker signal (it mentions ``blinker``, ``flask.signals``
+or ``.signal(``), or when it mentions ``signal``/``.send``/``.connect`` (or is a package
+``__init__.py``) *and* one of the module-level names that hold a signal or namespace in the files
+parsed so far, round after round.
 On Django's source (2,822 files, no blinker) nothing is parsed; see ``bench/index_cost.py``.
 """
 
@@ -70,6 +71,7 @@ from ..boundary import PROJECT_FILE, contained
 from ..libraries import CONNECT_METHODS, KNOWN_SIGNALS, LIBRARIES, NAMESPACES, SIGNAL_CLASSES
 from ..libraries import SEND_METHODS as _SEND_METHODS
 from ..libraries.model import KnownNamespace
+from . import index_cache, project_files
 from .project_facts import (
     Alias,
     BindingValue,
@@ -89,7 +91,9 @@ from .project_facts import (
     Target,
     Use,
 )
-from .scopes import ModuleScopes, module_name_for
+from .project_files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from .project_files import Oversized, SourceFile, normalized_roots, python_files, read_source, roots_for
+from .scopes import ModuleScopes, module_name_for, package_root_for
 
 __all__ = [
     "DEFAULT_NAMESPACES",
@@ -119,11 +123,21 @@ class LintedModule(Protocol):
     @property
     def scopes(self) -> ModuleScopes: ...
     @property
-    def source_roots(self) -> tuple[str, ...]: ...
+    def index_settings(self) -> IndexSettings: ...
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """What the index reads: ``roots`` are the configured source roots (empty: each linted
+    file's project root, see :mod:`.project_files`), ``exclude`` flake8's ``--exclude`` and
+    ``--extend-exclude`` patterns, ``cache_dir`` where facts are kept between runs."""
+
+    roots: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    cache_dir: str | None = None  # facts kept between runs there (see .index_cache); None: not kept
 
 
 MAX_FILES = 20_000  # per root; past it the index is incomplete
-MAX_FILE_BYTES = 2_000_000
 _MAX_CACHED_INDEXES = 8
 _MAX_DEPTH = 24
 
@@ -212,8 +226,6 @@ _LIBRARY_IMPORT = re.compile(
     re.MULTILINE,
 )
 _LIBRARY_TOP_BYTES = tuple(sorted(t.encode() for t in _minimal(set(_LIBRARY_TOPS))))
-_SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "dist-packages", "__pypackages__"})
-_BUILD_DIRS = frozenset({"build", "dist"})
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) - {"__main__"}
 
 
@@ -915,6 +927,23 @@ _KNOWN_NAMESPACE_BY_PATH = {known.path: known for known in KNOWN_NAMESPACES}
 
 
 # -- reading the project from disk --------------------------------------------------------------
+@dataclass(frozen=True)
+class _Listed:
+    """What is known of one file of a root without reading it again while its stat holds."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str  # of its content; "" when it could not be read
+    kind: str  # "source" | "candidate" | "other" | "oversized" (may matter) | "skipped"
+    libraries: tuple[str, ...]  # known libraries it imports
+    stable: bool  # modified long enough before it was read for its stat to be trusted
+
+    def unchanged(self, found: SourceFile) -> bool:
+        stat = (found.size, found.mtime_ns, found.inode)
+        return self.stable and (self.size, self.mtime_ns, self.inode) == stat
+
+
 @dataclass
 class _RootScan:
     facts: dict[str, ModuleFacts]
@@ -922,53 +951,138 @@ class _RootScan:
     files_seen: int
     truncated: bool
     seconds: float
+    listing: dict[str, _Listed] = field(default_factory=dict)
+    run: int = 0  # the flake8 run it was last checked against the disk in
 
 
-_ROOT_SCANS: dict[str, _RootScan] = {}
-_INDEXES: dict[tuple[str, ...], ProjectIndex] = {}
+_ROOT_SCANS: dict[tuple[str, tuple[str, ...]], _RootScan] = {}
+_INDEXES: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[_RootScan, ...], ProjectIndex]] = {}
 _FILE_FACTS: list[tuple[ast.Module, str, ModuleFacts]] = []  # the linted file's, last one only
 _EXTRACTORS: list[tuple[ast.Module, Extractor]] = []
+_RUN = [0]
 
 
 def clear_cache() -> None:
-    """Forget everything read from disk (for long-lived processes after files changed)."""
+    """Forget everything read from disk in this process (the disk cache stays)."""
     _ROOT_SCANS.clear()
     _INDEXES.clear()
     _FILE_FACTS.clear()
     _EXTRACTORS.clear()
 
 
-def normalized_roots(roots: Iterable[str]) -> tuple[str, ...]:
-    """Absolute, without duplicates or roots inside other roots (their files are read already)."""
-    absolute = sorted({os.path.abspath(r) for r in roots})
-    kept: list[str] = []
-    for root in absolute:
-        if not any(root == k or root.startswith(k.rstrip(os.sep) + os.sep) for k in kept):
-            kept.append(root)
-    return tuple(kept)
+def new_run() -> None:
+    """A new flake8 run starts in this process (an editor's or language server's next check):
+    what was read from disk is checked against the disk again before it is used."""
+    _RUN[0] += 1
 
 
-def build_index(roots: Sequence[str], *, max_files: int = MAX_FILES) -> ProjectIndex:
+def build_index(
+    roots: Sequence[str], *, max_files: int = MAX_FILES, exclude: Sequence[str] = ()
+) -> ProjectIndex:
     """Read the project under ``roots`` from disk, with no cache."""
-    scans = [_scan_root(root, max_files) for root in normalized_roots(roots)]
+    scans = [_scan_root(root, max_files, tuple(exclude)) for root in normalized_roots(roots)]
     return _combine(scans)
 
 
+def roots_of(context: LintedModule) -> tuple[str, ...]:
+    """The directories read for this file (see :func:`.project_files.roots_for`)."""
+    settings = context.index_settings
+    return roots_for(context.filename, package_root_for(context.filename), settings.roots)
+
+
 def index_for(context: LintedModule) -> ProjectIndex:
-    """The project index for the file being linted, its given source in place of the disk's."""
-    key = normalized_roots(context.source_roots)
-    base = _INDEXES.get(key)
-    if base is None:
-        scans = []
-        for root in key:
-            if root not in _ROOT_SCANS:
-                _ROOT_SCANS[root] = _scan_root(root, MAX_FILES)
-            scans.append(_ROOT_SCANS[root])
-        base = _combine(scans)
+    """The project index for the file being linted, its given source in place of the disk's.
+
+    Each root is read once per process, and checked against the disk again (by size,
+    modification time and inode) at the first use in each new flake8 run (:func:`new_run`)."""
+    settings = context.index_settings
+    roots = roots_of(context)
+    scans = tuple(_current_scan(root, settings) for root in roots)
+    cached = _INDEXES.get((roots, settings.exclude))
+    if cached is not None and all(a is b for a, b in zip(cached[0], scans, strict=True)):
+        base = cached[1]
+    else:
+        base = _combine(list(scans))
         if len(_INDEXES) >= _MAX_CACHED_INDEXES:
             _INDEXES.pop(next(iter(_INDEXES)))
-        _INDEXES[key] = base
+        _INDEXES[roots, settings.exclude] = (scans, base)
     return base.with_file(file_facts(context))
+
+
+def _current_scan(root: str, settings: IndexSettings) -> _RootScan:
+    key = (root, settings.exclude)
+    scan = _ROOT_SCANS.get(key)
+    if scan is not None and scan.run == _RUN[0]:
+        return scan
+    if settings.cache_dir is None:
+        fresh = _scan_root(root, MAX_FILES, settings.exclude, scan)
+    else:
+        fresh = _scan_with_disk_cache(root, settings, settings.cache_dir, scan)
+    fresh.run = _RUN[0]
+    _ROOT_SCANS[key] = fresh
+    return fresh
+
+
+def _scan_with_disk_cache(
+    root: str, settings: IndexSettings, directory: str, scan: _RootScan | None
+) -> _RootScan:
+    """Like :func:`_scan_root`, starting from the disk cache when this process has no scan yet,
+    and writing what changed back."""
+    limits = {"max_files": MAX_FILES, "max_bytes": project_files.MAX_FILE_BYTES}
+    key = index_cache.cache_key(root, {"exclude": list(settings.exclude), **limits})
+    with index_cache.locked(directory, key):  # -j workers that start together build it once
+        stored = None
+        if scan is None:
+            record = index_cache.load(directory, key)
+            stored = _decode_scan(root, record) if record is not None else None
+        previous = scan or stored
+        fresh = _scan_root(root, MAX_FILES, settings.exclude, previous)
+        if fresh is not previous:
+            index_cache.store(directory, key, _encode_scan(root, fresh))
+    return fresh
+
+
+def _encode_scan(root: str, scan: _RootScan) -> dict[str, Any]:
+    cut = len(root.rstrip(os.sep)) + 1
+    return {
+        "files_seen": scan.files_seen,
+        "truncated": scan.truncated,
+        "files": [
+            [path[cut:], e.size, e.mtime_ns, e.inode, e.digest, e.kind, list(e.libraries), e.stable]
+            for path, e in scan.listing.items()
+        ],
+        "facts": {path[cut:]: index_cache.encode_facts(facts) for path, facts in scan.facts.items()},
+    }
+
+
+def _decode_scan(root: str, record: dict[str, Any]) -> _RootScan | None:
+    """The stored scan, or None when the record is not one (it is then rebuilt and replaced)."""
+    try:
+        listing = {}
+        for relative, size, mtime_ns, inode, digest, kind, libraries, stable in record["files"]:
+            if not all(isinstance(v, int) for v in (size, mtime_ns, inode)) or not isinstance(stable, bool):
+                raise ValueError("bad listing")
+            if kind not in _KINDS or not isinstance(digest, str) or not isinstance(relative, str):
+                raise ValueError("bad listing")
+            listing[os.path.join(root, relative)] = _Listed(
+                size, mtime_ns, inode, digest, kind, tuple(str(n) for n in libraries), stable
+            )
+        facts = {}
+        for relative, data in record["facts"].items():
+            path = os.path.join(root, relative)
+            if path not in listing:
+                raise ValueError("facts of an unlisted file")
+            facts[path] = index_cache.decode_facts(path, data)
+        seen, truncated = record["files_seen"], record["truncated"]
+        if not isinstance(seen, int) or not isinstance(truncated, bool):
+            raise ValueError("bad totals")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    libraries = frozenset(name for e in listing.values() for name in e.libraries)
+    return _RootScan(facts, libraries, seen, truncated, 0.0, listing)
+
+
+_KINDS = frozenset({"source", "candidate", "other", "oversized", "skipped"})
 
 
 def file_facts(context: LintedModule) -> ModuleFacts:
@@ -1004,34 +1118,76 @@ def _combine(scans: list[_RootScan]) -> ProjectIndex:
     )
 
 
-def _scan_root(root: str, max_files: int) -> _RootScan:
+def _scan_root(
+    root: str, max_files: int, exclude: tuple[str, ...] = (), previous: _RootScan | None = None
+) -> _RootScan:
     """Read one root. Parsing is what costs, so files are parsed in rounds: first those that can
     make or look up a blinker signal (they mention ``blinker``, ``Namespace`` or ``.signal(``),
-    then, until nothing new turns up, the other candidates that mention a name those bind."""
+    then, until nothing new turns up, the other candidates that mention a name those bind.
+
+    With a ``previous`` scan of the same root, a file whose stat has not changed is not read
+    again, and when no file's content changed the previous scan is returned as it is; facts of
+    unchanged content are reused instead of parsing again.
+
+    A file too large to read whole (:data:`MAX_FILE_BYTES`) whose beginning could matter makes
+    the index incomplete: what it declares is unknown, so project-wide verdicts stay silent."""
     started = time.process_time()
-    facts: dict[str, ModuleFacts] = {}
-    libraries: set[str] = set()
-    candidates: dict[str, bytes] = {}
+    now = time.time_ns()
+    known = previous.listing if previous is not None else {}
+    listing: dict[str, _Listed] = {}
+    texts: dict[str, bytes] = {}
     seen = 0
     truncated = False
-    for path in _python_files(root):
+    for found in python_files(root, exclude):
         if seen >= max_files:
             truncated = True
             break
         seen += 1
-        try:
-            if os.path.getsize(path) > MAX_FILE_BYTES:
-                continue
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
+        old = known.get(found.path)
+        if old is not None and old.unchanged(found):
+            listing[found.path] = old
             continue
-        if any(top in data for top in _LIBRARY_TOP_BYTES):
-            libraries.update(m.decode() for m in _LIBRARY_IMPORT.findall(data))
-        if _is_source(data):
+        data = read_source(found.path)
+        listing[found.path] = _classify(found, data, now)
+        if isinstance(data, bytes):
+            texts[found.path] = data
+    if previous is not None and _same_contents(listing, known) and truncated == previous.truncated:
+        if listing == known and seen == previous.files_seen:
+            return previous
+        return _RootScan(
+            previous.facts, previous.libraries, seen, truncated, time.process_time() - started, listing
+        )
+
+    def text(path: str) -> bytes | None:
+        data = texts.pop(path, None)
+        if data is None:
+            read = read_source(path)
+            data = read if isinstance(read, bytes) else None
+        return data
+
+    facts: dict[str, ModuleFacts] = {}
+    reusable = previous.facts if previous is not None else {}
+
+    def parse(path: str, data: bytes | None) -> None:
+        old = reusable.get(path)
+        if (
+            old is not None
+            and known[path].digest == listing[path].digest
+            and old.module == module_name_for(path)
+        ):
+            facts[path] = old  # the same content, path and module name make the same facts
+        elif data is not None or (data := text(path)) is not None:
             _parse_into(facts, path, data)
-        elif _CANDIDATE.search(data) or (path.endswith("__init__.py") and b"import" in data):
-            candidates[path] = data
+
+    candidates: dict[str, bytes] = {}
+    for path, entry in listing.items():
+        truncated = truncated or entry.kind == "oversized"
+        if entry.kind == "source":
+            parse(path, texts.pop(path, None))
+        elif entry.kind == "candidate":
+            data = text(path)
+            if data is not None:
+                candidates[path] = data
     names: set[str] = set()
     while candidates:
         fresh = _signal_names(facts.values()) - names
@@ -1040,8 +1196,41 @@ def _scan_root(root: str, max_files: int) -> _RootScan:
         names |= fresh
         mentions = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(fresh)) + rb")\b")
         for path in [p for p, data in candidates.items() if mentions.search(data)]:
-            _parse_into(facts, path, candidates.pop(path))
-    return _RootScan(facts, frozenset(libraries), seen, truncated, time.process_time() - started)
+            parse(path, candidates.pop(path))
+    libraries = frozenset(name for entry in listing.values() for name in entry.libraries)
+    return _RootScan(facts, libraries, seen, truncated, time.process_time() - started, listing)
+
+
+def _same_contents(listing: dict[str, _Listed], known: dict[str, _Listed]) -> bool:
+    """The same files with the same contents (what a scan's result depends on)."""
+    return len(listing) == len(known) and all(
+        (old := known.get(path)) is not None and (old.digest, old.kind) == (entry.digest, entry.kind)
+        for path, entry in listing.items()
+    )
+
+
+def _classify(found: SourceFile, data: bytes | Oversized | None, now: int) -> _Listed:
+    stable = now - found.mtime_ns > index_cache.STABLE_AFTER_NS
+    if data is None:
+        return _Listed(found.size, found.mtime_ns, found.inode, "", "skipped", (), False)
+    if isinstance(data, Oversized):
+        kind = "oversized" if _may_matter(data.head) else "skipped"
+        return _Listed(found.size, found.mtime_ns, found.inode, "", kind, (), stable)
+    libraries: tuple[str, ...] = ()
+    if any(top in data for top in _LIBRARY_TOP_BYTES):
+        libraries = tuple(sorted({m.decode() for m in _LIBRARY_IMPORT.findall(data)}))
+    if _is_source(data):
+        kind = "source"
+    elif _CANDIDATE.search(data) or (found.path.endswith("__init__.py") and b"import" in data):
+        kind = "candidate"
+    else:
+        kind = "other"
+    digest = index_cache.content_digest(data)
+    return _Listed(found.size, found.mtime_ns, found.inode, digest, kind, libraries, stable)
+
+
+def _may_matter(data: bytes) -> bool:
+    return _is_source(data) or bool(_CANDIDATE.search(data))
 
 
 def _is_source(data: bytes) -> bool:
@@ -1083,23 +1272,3 @@ def _signal_names(all_facts: Iterable[ModuleFacts]) -> set[str]:
                 names.add(name)
                 changed = True
     return names
-
-
-def _python_files(root: str) -> Iterator[str]:
-    root = os.path.abspath(root)
-    for directory, subdirectories, files in os.walk(root):
-        if directory != root and (
-            "pyvenv.cfg" in files
-            or "conda-meta" in subdirectories
-            or (os.path.basename(directory) in _BUILD_DIRS and "__init__.py" not in files)
-        ):
-            subdirectories[:] = []
-            continue
-        subdirectories[:] = sorted(
-            d
-            for d in subdirectories
-            if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info")
-        )
-        for name in sorted(files):
-            if name.endswith(".py"):
-                yield os.path.join(directory, name)
