@@ -146,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", choices=("off", "warm"), default="off")
     parser.add_argument("--no-one-file", action="store_true")
     parser.add_argument("--write-readme", action="store_true")
+    parser.add_argument("--out", default="budget-latest", help="results file name in bench/.cache")
     args = parser.parse_args(argv)
     for project in CORPUS:
         unpacked(project)
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         markdown = render(results)
         if args.write_readme:
             write_readme(markdown)
-        (CACHE / "budget-latest.md").write_text(markdown)
+        (CACHE / f"{args.out}.md").write_text(markdown)
 
     for group in args.groups.split(","):
         cwd, paths, count = group_paths(group)
