@@ -20,13 +20,14 @@ from pathlib import Path
 
 _CHILD = r"""
 import json, os, re, sys, time, tracemalloc
-from flake8_signals.analysis import project_index
+from flake8_signals.analysis import project_files, project_index
 root = sys.argv[1]
 started, cpu = time.perf_counter(), time.process_time()
 files = bytes_read = sources = candidates = 0
-for path in project_index._python_files(root):
-    with open(path, "rb") as handle:
-        data = handle.read()
+for found in project_files.python_files(root):
+    data = project_files.read_source(found.path)
+    if not isinstance(data, bytes):
+        continue
     files += 1
     bytes_read += len(data)
     if project_index._is_source(data):

@@ -17,6 +17,7 @@ __all__ = ["CheckConfig", "FileContext", "check_module"]
 def check_module(tree: ast.Module, source: str, filename: str, config: CheckConfig) -> list[Finding]:
     """Every finding of the enabled rules, sorted. Never raises: a family that fails is silent."""
     started = time.process_time()
+    stats.track_process()
     stats.STATS.files += 1
     families = [family for family in FAMILIES if family.CODES & config.enabled and family.wants(source)]
     if not families:

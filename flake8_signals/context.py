@@ -9,11 +9,13 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .analysis import index_cache
 from .analysis.connect_sites import ConnectSite, find_connect_sites
+from .analysis.project_index import IndexSettings
 from .analysis.scopes import ModuleScopes, module_name_for, package_root_for
 from .analysis.signals import SignalResolver
 from .rules import RULES
@@ -25,7 +27,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class CheckConfig:
     enabled: frozenset[str]
-    source_roots: tuple[str, ...]
+    source_roots: tuple[str, ...]  # where astroid looks for the project's modules
+    index: IndexSettings = field(default_factory=IndexSettings)  # what the project index reads
 
     @classmethod
     def create(
@@ -37,8 +40,9 @@ class CheckConfig:
         else:
             prefixes = tuple(select)
             enabled = {code for code in RULES if code.startswith(prefixes)}
-        roots = tuple(os.path.abspath(root) for root in (source_roots or [os.getcwd()]))
-        return cls(frozenset(enabled), roots)
+        configured = tuple(os.path.abspath(root) for root in source_roots or ())
+        index = IndexSettings(roots=configured, cache_dir=index_cache.default_directory())
+        return cls(frozenset(enabled), configured or (os.getcwd(),), index)
 
 
 class FileContext:
@@ -63,6 +67,10 @@ class FileContext:
         package_root = package_root_for(self.filename)
         roots = self.config.source_roots
         return roots if package_root in roots else (*roots, package_root)
+
+    @property
+    def index_settings(self) -> IndexSettings:
+        return self.config.index
 
     @cached_property
     def scopes(self) -> ModuleScopes:

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import __version__
+from .analysis import index_cache, project_index
+from .analysis.project_index import IndexSettings
 from .checker import CheckConfig, check_module
 from .rules import RULES
 
@@ -37,14 +39,43 @@ class Plugin:
                 "each file's package root found through its __init__.py files)."
             ),
         )
+        manager.add_option(
+            "--signals-no-cache",
+            action="store_true",
+            parse_from_config=True,
+            help=(
+                "Do not keep the project's signal facts between runs (also: environment variable "
+                f"{index_cache.OFF_VARIABLE}=1)."
+            ),
+        )
+        manager.add_option(
+            "--signals-cache-dir",
+            default="",
+            parse_from_config=True,
+            normalize_paths=True,
+            help=(
+                "Where the project's signal facts are kept between runs (default: "
+                f"${index_cache.DIRECTORY_VARIABLE}, else the user cache directory)."
+            ),
+        )
         off_by_default = [code for code, rule in RULES.items() if not rule.default_enabled]
         if off_by_default:
             manager.extend_default_ignore(off_by_default)
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
-        roots = list(getattr(options, "signals_source_roots", None) or []) or [os.getcwd()]
-        cls._config = CheckConfig(_selected_codes(options), tuple(os.path.abspath(r) for r in roots))
+        project_index.new_run()  # a long-lived process (an editor's) checks what it read again
+        configured = tuple(os.path.abspath(r) for r in getattr(options, "signals_source_roots", None) or ())
+        # what flake8 does not lint, the project index does not read either
+        exclude = (
+            *(getattr(options, "exclude", None) or ()),
+            *(getattr(options, "extend_exclude", None) or ()),
+        )
+        cls._config = CheckConfig(
+            _selected_codes(options),
+            configured or (os.path.abspath(os.getcwd()),),
+            IndexSettings(roots=configured, exclude=tuple(exclude), cache_dir=_cache_directory(options)),
+        )
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         config = self._config or CheckConfig.create()
@@ -52,6 +83,13 @@ class Plugin:
             return  # flake8 runs every plugin, selected or not (flake8#751): do no work
         for finding in check_module(self.tree, "".join(self.lines), self.filename, config):
             yield finding.line, finding.col, finding.flake8_text(), type(self)
+
+
+def _cache_directory(options: argparse.Namespace) -> str | None:
+    if getattr(options, "signals_no_cache", False) or index_cache.off_by_environment():
+        return None
+    configured = getattr(options, "signals_cache_dir", "")
+    return os.path.abspath(configured) if configured else index_cache.default_directory()
 
 
 def _selected_codes(options: argparse.Namespace) -> frozenset[str]:

@@ -1,7 +1,8 @@
 """Process-wide counters of what the plugin did, for the benchmark (``bench/``).
 
-Set ``FLAKE8_SIGNALS_STATS`` to a file path and each flake8 process appends one JSON line with
-these counters when it exits. Counting costs a few attribute increments per file. Seconds are the
+Set ``FLAKE8_SIGNALS_STATS`` to a file path and each flake8 process that checked files (each
+``-j`` worker, in flake8's default parallel mode) appends one JSON line with these counters when
+it exits. Counting costs a few attribute increments per file. Seconds are the
 process's CPU time (``time.process_time``), which other load on the machine does not inflate.
 """
 
@@ -32,18 +33,38 @@ class Stats:
 
 
 STATS = Stats()
+VARIABLE = "FLAKE8_SIGNALS_STATS"
+
+
+_REGISTERED: list[int] = [0]  # the process the dump is registered in
+_DUMPED: list[int] = [0]
+
+
+def track_process() -> None:
+    """Make sure this process writes its counters when it exits (called once per checked file).
+
+    flake8's ``-j`` workers are ``multiprocessing`` children: they leave through ``os._exit``,
+    which skips ``atexit``, after running ``multiprocessing``'s own finalizers; so both are
+    registered, in the process that does the work. A forked worker starts from zero."""
+    pid = os.getpid()
+    if _REGISTERED[0] == pid or not os.environ.get(VARIABLE):
+        return
+    if _REGISTERED[0]:
+        STATS.__init__()  # type: ignore[misc]  # forked: the parent's counts are the parent's
+    _REGISTERED[0] = pid
+    atexit.register(_dump)
+    import multiprocessing.util
+
+    multiprocessing.util.Finalize(None, _dump, exitpriority=10)
 
 
 def _dump() -> None:
-    path = os.environ.get("FLAKE8_SIGNALS_STATS")
-    if not path or not STATS.files:
+    path = os.environ.get(VARIABLE)
+    if not path or not STATS.files or _DUMPED[0] == os.getpid():
         return
+    _DUMPED[0] = os.getpid()
     try:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps({"pid": os.getpid(), **asdict(STATS)}) + "\n")
     except OSError:
         pass
-
-
-if os.environ.get("FLAKE8_SIGNALS_STATS"):
-    atexit.register(_dump)

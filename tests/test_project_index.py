@@ -195,7 +195,7 @@ def test_built_once_per_process_per_roots(shop, monkeypatch):
     scans = []
     original = project_index._scan_root
     monkeypatch.setattr(
-        project_index, "_scan_root", lambda root, cap: scans.append(root) or original(root, cap)
+        project_index, "_scan_root", lambda root, *rest: scans.append(root) or original(root, *rest)
     )
     try:
         for name in ("orders.py", "receivers.py", "signals.py"):

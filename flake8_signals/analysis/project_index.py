@@ -15,8 +15,9 @@ Usage::
 
 API
     ``index_for(context) -> ProjectIndex``
-        The index of ``context.source_roots`` with the linted file's own source in place of its
-        on-disk version. Built at most once per process per set of roots (``clear_cache()`` drops it).
+        The index of the linted file's project (``roots_of(context)``) with its own source in
+        place of its on-disk version. Built at most once per process per set of roots
+        (``clear_cache()`` drops it).
     ``build_index(roots) -> ProjectIndex``
         A fresh index, no cache (benchmarks, tests).
     ``SignalIdentity(kind, namespace, name)``
@@ -42,14 +43,14 @@ API
 Only the project's own sends are indexed: the sends libraries make of their own signals (Flask's
 ``request_started``) are not; see :mod:`.known_signals` for those.
 
-What is read: every ``*.py`` file under each root, skipping hidden directories, ``__pycache__``,
-``node_modules``, ``site-packages``/``dist-packages``, virtualenvs (a ``pyvenv.cfg`` file) and
-conda environments, and ``build``/``dist`` directories that are not packages. At most
-``MAX_FILES`` files per root. Every file is read and searched for imports of the libraries in
-:mod:`.known_signals`, but parsing is what costs, so a file is parsed only when its text can make
-or look up a blinker signal (it mentions ``blinker``, ``flask.signals`` or ``.signal(``), or when it
-mentions ``signal``/``.send``/``.connect`` (or is a package ``__init__.py``) *and* one of the
-module-level names that hold a signal or namespace in the files parsed so far, round after round.
+What is read: see :mod:`.project_files` (each linted file's project root and package root, or
+the configured source roots; regular ``*.py`` files only, at most ``MAX_FILE_BYTES`` each, flake8's
+excludes honoured). At most ``MAX_FILES`` files per root. Every file is read and searched for
+imports of the libraries in :mod:`.known_signals`, but parsing is what costs, so a file is parsed
+only when its text can make or look up a blinker signal (it mentions ``blinker``, ``flask.signals``
+or ``.signal(``), or when it mentions ``signal``/``.send``/``.connect`` (or is a package
+``__init__.py``) *and* one of the module-level names that hold a signal or namespace in the files
+parsed so far, round after round.
 On Django's source (2,822 files, no blinker) nothing is parsed; see ``bench/index_cost.py``.
 """
 
@@ -70,7 +71,44 @@ from ..boundary import PROJECT_FILE, contained
 from ..libraries import CONNECT_METHODS, KNOWN_SIGNALS, LIBRARIES, NAMESPACES, SIGNAL_CLASSES
 from ..libraries import SEND_METHODS as _SEND_METHODS
 from ..libraries.model import KnownNamespace
-from .scopes import ModuleScopes, module_name_for
+from . import index_cache, project_files
+from .project_facts import (
+    Alias,
+    BindingValue,
+    DefaultNamespace,
+    Lookup,
+    LookupFunction,
+    MakesNamespace,
+    MakesSignal,
+    ModuleFacts,
+    NamedLookup,
+    NamespaceTarget,
+    Qualified,
+    Ref,
+    Send,
+    SendInfo,
+    SignalIdentity,
+    Target,
+    Use,
+)
+from .project_files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from .project_files import Oversized, SourceFile, normalized_roots, python_files, read_source, roots_for
+from .scopes import ModuleScopes, module_name_for, package_root_for
+
+__all__ = [
+    "DEFAULT_NAMESPACES",
+    "Lookup",
+    "ModuleFacts",
+    "NamespaceInfo",
+    "ProjectIndex",
+    "SendInfo",
+    "SignalIdentity",
+    "build_index",
+    "clear_cache",
+    "default_namespace_owner",
+    "file_facts",
+    "index_for",
+]
 
 
 class LintedModule(Protocol):
@@ -85,11 +123,21 @@ class LintedModule(Protocol):
     @property
     def scopes(self) -> ModuleScopes: ...
     @property
-    def source_roots(self) -> tuple[str, ...]: ...
+    def index_settings(self) -> IndexSettings: ...
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """What the index reads: ``roots`` are the configured source roots (empty: each linted
+    file's project root, see :mod:`.project_files`), ``exclude`` flake8's ``--exclude`` and
+    ``--extend-exclude`` patterns, ``cache_dir`` where facts are kept between runs."""
+
+    roots: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    cache_dir: str | None = None  # facts kept between runs there (see .index_cache); None: not kept
 
 
 MAX_FILES = 20_000  # per root; past it the index is incomplete
-MAX_FILE_BYTES = 2_000_000
 _MAX_CACHED_INDEXES = 8
 _MAX_DEPTH = 24
 
@@ -178,66 +226,7 @@ _LIBRARY_IMPORT = re.compile(
     re.MULTILINE,
 )
 _LIBRARY_TOP_BYTES = tuple(sorted(t.encode() for t in _minimal(set(_LIBRARY_TOPS))))
-_SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "dist-packages", "__pypackages__"})
-_BUILD_DIRS = frozenset({"build", "dist"})
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) - {"__main__"}
-
-# A reference to something that may be a signal or a namespace, in a form that is resolved once
-# every module is known:  ("q", "pkg.mod.name")  a qualified name;  ("default",)  blinker's
-# default namespace;  ("lookup", namespace_ref, "name")  a named signal.
-Ref = tuple
-
-
-@dataclass(frozen=True)
-class SignalIdentity:
-    kind: str  # "named" | "object"
-    namespace: str  # named: qualified name of the namespace; object: defining module
-    name: str  # named: the signal's name; object: the variable ("Cls.attr" in a class body)
-    library: str = field(default="", compare=False)  # the library model's key
-
-    def __str__(self) -> str:
-        if self.kind == "named":
-            return f"{self.namespace}.signal({self.name!r})"
-        return f"{self.namespace}.{self.name}"
-
-
-@dataclass(frozen=True)
-class SendInfo:
-    path: str
-    line: int
-    keywords: frozenset[str]
-    has_double_star: bool
-    has_async_wrapper: bool
-    is_async: bool
-    via: str = "call"  # "call" | "connect" (re-broadcast) | "reference"
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """A signal looked up by name: ``ns.signal("x")``, ``blinker.signal("x")`` or ``ns["x"]``."""
-
-    line: int  # where the name is written (the literal), or the call for a name built at run time
-    col: int
-    namespace: Ref
-    name: str | None  # None: built at run time
-    pattern: str | None  # names a run-time name can take, as a regular expression (None: known)
-    form: str  # "call" | "item"
-    module_level: bool  # evaluated on import (module body or a class body in it)
-    declared_as: str | None = None  # a module-level declaration: the variable it binds ("" for none)
-    target: tuple[int, int] | None = None  # where that variable is written
-    usage: str = "other"  # what is done with the result right there: send/listen/neutral/other
-
-
-@dataclass(frozen=True)
-class ModuleFacts:
-    path: str
-    module: str
-    # module-level names: ("namespace", library key) | ("signal", library key) | ("ref", Ref)
-    bindings: tuple[tuple[str, tuple], ...]
-    lookups: tuple[Lookup, ...]
-    uses: tuple[tuple[Ref, str], ...]  # how a signal or namespace is used: send/listen/escape/store/attr:x
-    sends: tuple[tuple[Ref, SendInfo], ...]
-    libraries: frozenset[str]
 
 
 @dataclass
@@ -287,8 +276,8 @@ class Extractor:
         self.path = path
         self._refs: dict[int, Ref | None] = {}
         self.lookups: list[Lookup] = []
-        self.uses: list[tuple[Ref, str]] = []
-        self.sends: list[tuple[Ref, SendInfo]] = []
+        self.uses: list[Use] = []
+        self.sends: list[Send] = []
         self.libraries: set[str] = set()
         self._eligible = self._names_that_may_hold_signals()
 
@@ -331,17 +320,17 @@ class Extractor:
             return self._name_ref(expr, depth)
         if isinstance(expr, ast.Attribute):
             base = self.ref_of(expr.value, depth + 1)
-            return ("q", f"{base[1]}.{expr.attr}") if base and base[0] == "q" else None
+            return Qualified(f"{base.name}.{expr.attr}") if isinstance(base, Qualified) else None
         if isinstance(expr, ast.Call):
             parts = self._lookup_parts(expr)
             if parts is not None and parts[1] is not None and parts[0] is not None:
-                return ("lookup", parts[0], parts[1])
+                return NamedLookup(parts[0], parts[1])
             return None
         if isinstance(expr, ast.Subscript):
             name = _literal(expr.slice)
             base = self.ref_of(expr.value, depth + 1)
-            if name is not None and base is not None and base[0] == "q":
-                return ("lookup", base, name)
+            if name is not None and isinstance(base, Qualified):
+                return NamedLookup(base, name)
         return None
 
     def _name_ref(self, expr: ast.Name, depth: int) -> Ref | None:
@@ -352,12 +341,12 @@ class Extractor:
             return None
         if len(found[1]) != 1:
             qualname = self.scopes.imported_as(found[1])  # an import fallback
-            return ("q", qualname) if qualname else None
+            return Qualified(qualname) if qualname else None
         scope, (binding,) = found
         if binding.kind == "import":
-            return ("q", binding.qualname) if binding.qualname else None
+            return Qualified(binding.qualname) if binding.qualname else None
         if scope.kind == "module":
-            return ("q", f"{self.module}.{expr.id}") if binding.kind == "assign" else None
+            return Qualified(f"{self.module}.{expr.id}") if binding.kind == "assign" else None
         if scope.kind == "function" and binding.kind == "assign" and binding.value is not None:
             return self.ref_of(binding.value, depth + 1)
         return None
@@ -372,10 +361,10 @@ class Extractor:
         if isinstance(func, ast.Name) or func.attr == "signal":
             qualname = self.scopes.qualified_name(func, self.scopes.scope_containing(call))
             if qualname in DEFAULT_LOOKUPS:
-                namespace: Ref | None = ("default", DEFAULT_LOOKUPS[qualname])
+                namespace: Ref | None = DefaultNamespace(DEFAULT_LOOKUPS[qualname])
             elif isinstance(func, ast.Attribute):
                 namespace = self.ref_of(func.value)
-                if namespace is None or namespace[0] != "q" or namespace[1] in DEFAULT_LOOKUPS:
+                if not isinstance(namespace, Qualified) or namespace.name in DEFAULT_LOOKUPS:
                     return None
             else:
                 return None
@@ -437,6 +426,8 @@ class Extractor:
         if parts is None:
             return
         namespace, name, pattern = parts
+        if namespace is None:
+            return
         argument = call.args[0] if call.args else _keyword(call, "name")
         where = argument if name is not None and argument is not None else call
         self._add_lookup(call, namespace, name, pattern, "call", where)
@@ -445,7 +436,7 @@ class Extractor:
 
     def _visit_subscript(self, node: ast.Subscript) -> None:
         base = self.ref_of(node.value)
-        if base is None or base[0] != "q":
+        if not isinstance(base, Qualified):
             return
         if not isinstance(node.ctx, ast.Load):
             self._use(base, "store")
@@ -457,7 +448,13 @@ class Extractor:
         self._visit_value(node)
 
     def _add_lookup(
-        self, node: ast.expr, namespace: Ref, name: str | None, pattern: str | None, form: str, where: ast.AST
+        self,
+        node: ast.expr,
+        namespace: Ref,
+        name: str | None,
+        pattern: str | None,
+        form: str,
+        where: ast.expr,
     ) -> None:
         scope = self.scopes.scope_containing(node)
         module_level = _evaluated_on_import(scope)
@@ -471,7 +468,7 @@ class Extractor:
                 namespace,
                 name,
                 pattern,
-                form,  # type: ignore[attr-defined]
+                form,
                 module_level,
                 declared_as,
                 target,
@@ -508,7 +505,7 @@ class Extractor:
             ref = self.ref_of(node.value)
             if ref is not None:
                 self._use(ref, "send")
-                self.sends.append((ref, self._send_info(node, context)))
+                self.sends.append(Send(ref, self._send_info(node, context)))
             return
         if node.attr in LISTEN_METHODS:
             ref = self.ref_of(node.value)
@@ -531,12 +528,14 @@ class Extractor:
         context = context or self._context(node)
         if context == "escape" or context == "assigned":
             ref = self.ref_of(node)
-            if ref is not None and (context == "escape" or (ref[0] == "q" and ref[1] in DEFAULT_LOOKUPS)):
+            if ref is not None and (
+                context == "escape" or (isinstance(ref, Qualified) and ref.name in DEFAULT_LOOKUPS)
+            ):
                 self._use(ref, "escape")
 
     def _use(self, ref: Ref, how: str) -> None:
         if _worth_keeping(ref):
-            self.uses.append((ref, how))
+            self.uses.append(Use(ref, how))
 
     def _context(self, node: ast.expr) -> str:
         parent = self.scopes.parent(node)
@@ -600,7 +599,7 @@ class Extractor:
         )
 
     # -- module-level names -------------------------------------------------------------------
-    def _bindings(self) -> Iterator[tuple[str, tuple]]:
+    def _bindings(self) -> Iterator[tuple[str, BindingValue]]:
         module_scope = self.scopes.module
         for name, bindings in module_scope.bindings.items():
             if len(bindings) != 1:
@@ -620,10 +619,10 @@ class Extractor:
             if value is not None:
                 yield name, value
 
-    def _binding_value(self, binding: Any, scope: Any) -> tuple | None:
+    def _binding_value(self, binding: Any, scope: Any) -> BindingValue | None:
         if binding.kind == "import":
-            if binding.qualname and _worth_keeping(("q", binding.qualname)):
-                return ("ref", ("q", binding.qualname))
+            if binding.qualname and _worth_keeping(Qualified(binding.qualname)):
+                return Alias(Qualified(binding.qualname))
             return None
         if binding.kind != "assign" or binding.value is None:
             return None
@@ -631,11 +630,11 @@ class Extractor:
         if isinstance(value, ast.Call):
             made = self.scopes.qualified_name(value.func, scope)
             if made in NAMESPACE_CLASSES:
-                return ("namespace", _NAMESPACE_CLASS_LIBRARY[made])
+                return MakesNamespace(_NAMESPACE_CLASS_LIBRARY[made])
             if made in SIGNAL_CLASSES:
-                return ("signal", SIGNAL_CLASSES[made].key)
+                return MakesSignal(SIGNAL_CLASSES[made].key)
         ref = self.ref_of(value)
-        return ("ref", ref) if ref is not None else None
+        return Alias(ref) if ref is not None else None
 
 
 def _evaluated_on_import(scope: Any) -> bool:
@@ -646,9 +645,9 @@ def _evaluated_on_import(scope: Any) -> bool:
 
 def _worth_keeping(ref: Ref) -> bool:
     """The standard library has no blinker signals: skip its names to keep the index small."""
-    while ref[0] == "lookup":
-        ref = ref[1]
-    return ref[0] != "q" or ref[1].split(".")[0] not in _STDLIB
+    while isinstance(ref, NamedLookup):
+        ref = ref.namespace
+    return not isinstance(ref, Qualified) or ref.name.split(".")[0] not in _STDLIB
 
 
 def _literal(expr: ast.AST) -> str | None:
@@ -692,13 +691,13 @@ class ProjectIndex:
         self.seconds = seconds
         self._derived = False
         self._modules: dict[str, ModuleFacts | None] = {}
-        self._resolved: dict[Ref, tuple | None] = {}
+        self._resolved: dict[Ref, Target | None] = {}
         self._usage: dict[SignalIdentity, Usage] = {}
         self._sends: dict[SignalIdentity, list[SendInfo]] = {}
         self._namespaces: dict[str, NamespaceInfo] = {}
         self._namespace_home: dict[str, str] = {}
         self._namespace_library: dict[str, str] = {}
-        self._bindings: dict[str, dict[str, tuple]] = {}  # per module, made once
+        self._bindings: dict[str, dict[str, BindingValue]] = {}  # per module, made once
         self._overlay: tuple[str, ModuleFacts, ProjectIndex] | None = None
         self._extractor: tuple[ast.Module, Extractor] | None = None
 
@@ -725,7 +724,7 @@ class ProjectIndex:
         """The signal ``expr`` (an expression in the linted file) refers to, when the index knows."""
         ref = _extractor_for(context).ref_of(expr)
         target = self.resolve(ref) if ref is not None else None
-        return target[1] if target is not None and target[0] == "signal" else None
+        return target if isinstance(target, SignalIdentity) else None
 
     # -- queries ------------------------------------------------------------------------------
     def sends_for(self, identity: SignalIdentity) -> list[SendInfo]:
@@ -754,7 +753,7 @@ class ProjectIndex:
 
     def namespace_of(self, ref: Ref) -> str | None:
         target = self.resolve(ref)
-        return target[1] if target is not None and target[0] == "namespace" else None
+        return target.id if isinstance(target, NamespaceTarget) else None
 
     def variable_for(self, identity: SignalIdentity) -> str | None:
         """Where to import a named signal from: ``"flask.request_started"``,
@@ -773,9 +772,8 @@ class ProjectIndex:
         return None
 
     # -- resolution ---------------------------------------------------------------------------
-    def resolve(self, ref: Ref, depth: int = 0) -> tuple | None:
-        """``("namespace", id)``, ``("signal", SignalIdentity)``, ``("default-lookup", id)`` (the
-        function ``blinker.signal`` itself) or None."""
+    def resolve(self, ref: Ref, depth: int = 0) -> Target | None:
+        """A namespace, a signal, the function ``blinker.signal`` itself, or None."""
         if ref in self._resolved:
             return self._resolved[ref]
         self._resolved[ref] = None  # a cycle of aliases resolves to nothing
@@ -783,34 +781,34 @@ class ProjectIndex:
         self._resolved[ref] = result
         return result
 
-    def _resolve(self, ref: Ref, depth: int) -> tuple | None:
-        if ref[0] == "default":
-            return ("namespace", ref[1])
-        if ref[0] == "lookup":
-            namespace = self.resolve(ref[1], depth + 1)
-            if namespace is not None and namespace[0] == "namespace":
-                known = _NAMESPACE_LIBRARY.get(namespace[1])
-                library = known or self._namespace_library.get(namespace[1], "")
-                return ("signal", SignalIdentity("named", namespace[1], ref[2], library))
+    def _resolve(self, ref: Ref, depth: int) -> Target | None:
+        if isinstance(ref, DefaultNamespace):
+            return NamespaceTarget(ref.namespace)
+        if isinstance(ref, NamedLookup):
+            namespace = self.resolve(ref.namespace, depth + 1)
+            if isinstance(namespace, NamespaceTarget):
+                known = _NAMESPACE_LIBRARY.get(namespace.id)
+                library = known or self._namespace_library.get(namespace.id, "")
+                return SignalIdentity("named", namespace.id, ref.name, library)
             return None
-        if ref[0] != "q":
+        if not isinstance(ref, Qualified):
             return None
-        qualname: str = ref[1]
+        qualname = ref.name
         if qualname in KNOWN_SIGNALS:
-            known = KNOWN_SIGNALS[qualname]
-            signal, key = known.signal, known.library.key
+            known_signal = KNOWN_SIGNALS[qualname]
+            signal, key = known_signal.signal, known_signal.library.key
             if signal.name is not None and signal.namespace is not None:
-                return ("signal", SignalIdentity("named", signal.namespace, signal.name, key))
-            return ("signal", SignalIdentity("object", signal.modules[0], signal.attribute, key))
+                return SignalIdentity("named", signal.namespace, signal.name, key)
+            return SignalIdentity("object", signal.modules[0], signal.attribute, key)
         if qualname in _DEFAULT_NAMESPACE_PATHS:
-            return ("namespace", _DEFAULT_NAMESPACE_PATHS[qualname])
+            return NamespaceTarget(_DEFAULT_NAMESPACE_PATHS[qualname])
         if qualname in DEFAULT_LOOKUPS:
-            return ("default-lookup", DEFAULT_LOOKUPS[qualname])
+            return LookupFunction(DEFAULT_LOOKUPS[qualname])
         if qualname in _KNOWN_NAMESPACE_BY_PATH:
-            return ("namespace", qualname)
+            return NamespaceTarget(qualname)
         return self._resolve_in_project(qualname, depth)
 
-    def _resolve_in_project(self, qualname: str, depth: int) -> tuple | None:
+    def _resolve_in_project(self, qualname: str, depth: int) -> Target | None:
         self._index_modules()
         parts = qualname.split(".")
         for cut in range(len(parts) - 1, 0, -1):
@@ -826,20 +824,20 @@ class ProjectIndex:
             if value is None and cut + 1 < len(parts):
                 # `from . import signals` then `signals.x`; a class attribute `Cls.attr.more`
                 head = bindings.get(parts[cut])
-                if head is not None and head[0] == "ref" and head[1][0] == "q":
+                if isinstance(head, Alias) and isinstance(head.ref, Qualified):
                     tail = ".".join(parts[cut + 1 :])
-                    return self.resolve(("q", f"{head[1][1]}.{tail}"), depth + 1)
+                    return self.resolve(Qualified(f"{head.ref.name}.{tail}"), depth + 1)
                 return None
             if value is None:
                 return None
-            if value[0] == "namespace":
-                return ("namespace", f"{module}.{rest}")
-            if value[0] == "signal":
-                return ("signal", SignalIdentity("object", module, rest, value[1]))
-            return self.resolve(value[1], depth + 1)
+            if isinstance(value, MakesNamespace):
+                return NamespaceTarget(f"{module}.{rest}")
+            if isinstance(value, MakesSignal):
+                return SignalIdentity("object", module, rest, value.library)
+            return self.resolve(value.ref, depth + 1)
         return None
 
-    def _bindings_of(self, module: str, facts: ModuleFacts) -> dict[str, tuple]:
+    def _bindings_of(self, module: str, facts: ModuleFacts) -> dict[str, BindingValue]:
         found = self._bindings.get(module)
         if found is None:
             found = self._bindings[module] = dict(facts.bindings)
@@ -850,11 +848,11 @@ class ProjectIndex:
             return
         for facts in self.facts.values():
             self._modules[facts.module] = None if facts.module in self._modules else facts
-        for module, facts in self._modules.items():
-            for name, value in facts.bindings if facts is not None else ():
-                if value[0] == "namespace":
+        for module, claimed in self._modules.items():
+            for name, value in claimed.bindings if claimed is not None else ():
+                if isinstance(value, MakesNamespace):
                     self._namespace_home[f"{module}.{name}"] = module
-                    self._namespace_library[f"{module}.{name}"] = value[1]
+                    self._namespace_library[f"{module}.{name}"] = value.library
 
     # -- derived tables -----------------------------------------------------------------------
     def _derive(self) -> None:
@@ -871,12 +869,12 @@ class ProjectIndex:
                 known.path, None, known.library, frozenset(s.name for s in known.signals)
             )
         for facts in self.facts.values():
-            for ref, how in facts.uses:
-                self._derive_use(ref, how)
-            for ref, send in facts.sends:
-                target = self.resolve(ref)
-                if target is not None and target[0] == "signal":
-                    self._sends.setdefault(target[1], []).append(send)
+            for use in facts.uses:
+                self._derive_use(use.ref, use.how)
+            for send in facts.sends:
+                target = self.resolve(send.ref)
+                if isinstance(target, SignalIdentity):
+                    self._sends.setdefault(target, []).append(send.info)
             for lookup in facts.lookups:
                 self._derive_lookup(facts, lookup)
 
@@ -891,20 +889,20 @@ class ProjectIndex:
         target = self.resolve(ref)
         if target is None:
             return
-        if target[0] == "signal":
-            usage = self._usage.setdefault(target[1], Usage())
+        if isinstance(target, SignalIdentity):
+            usage = self._usage.setdefault(target, Usage())
             if how == "send":
                 usage.sent = True
             elif how == "listen":
                 usage.listened = True
             elif how in ("escape", "store"):
                 usage.escaped = True
-        elif target[0] == "namespace":
+        elif isinstance(target, NamespaceTarget):
             attribute = how[5:] if how.startswith("attr:") else None
             if how in ("escape", "store") or (attribute is not None and attribute not in NAMESPACE_READ_ONLY):
-                self._info(target[1]).open = True
-        elif target[0] == "default-lookup" and how in ("escape", "store"):
-            self._info(target[1]).open = True  # blinker.signal handed around: names unknowable
+                self._info(target.id).open = True
+        elif isinstance(target, LookupFunction) and how in ("escape", "store"):
+            self._info(target.namespace).open = True  # blinker.signal handed around: names unknowable
 
     def _derive_lookup(self, facts: ModuleFacts, lookup: Lookup) -> None:
         namespace_id = self.namespace_of(lookup.namespace)
@@ -929,6 +927,23 @@ _KNOWN_NAMESPACE_BY_PATH = {known.path: known for known in KNOWN_NAMESPACES}
 
 
 # -- reading the project from disk --------------------------------------------------------------
+@dataclass(frozen=True)
+class _Listed:
+    """What is known of one file of a root without reading it again while its stat holds."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str  # of its content; "" when it could not be read
+    kind: str  # "source" | "candidate" | "other" | "oversized" (may matter) | "skipped"
+    libraries: tuple[str, ...]  # known libraries it imports
+    stable: bool  # modified long enough before it was read for its stat to be trusted
+
+    def unchanged(self, found: SourceFile) -> bool:
+        stat = (found.size, found.mtime_ns, found.inode)
+        return self.stable and (self.size, self.mtime_ns, self.inode) == stat
+
+
 @dataclass
 class _RootScan:
     facts: dict[str, ModuleFacts]
@@ -936,53 +951,138 @@ class _RootScan:
     files_seen: int
     truncated: bool
     seconds: float
+    listing: dict[str, _Listed] = field(default_factory=dict)
+    run: int = 0  # the flake8 run it was last checked against the disk in
 
 
-_ROOT_SCANS: dict[str, _RootScan] = {}
-_INDEXES: dict[tuple[str, ...], ProjectIndex] = {}
+_ROOT_SCANS: dict[tuple[str, tuple[str, ...]], _RootScan] = {}
+_INDEXES: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[_RootScan, ...], ProjectIndex]] = {}
 _FILE_FACTS: list[tuple[ast.Module, str, ModuleFacts]] = []  # the linted file's, last one only
 _EXTRACTORS: list[tuple[ast.Module, Extractor]] = []
+_RUN = [0]
 
 
 def clear_cache() -> None:
-    """Forget everything read from disk (for long-lived processes after files changed)."""
+    """Forget everything read from disk in this process (the disk cache stays)."""
     _ROOT_SCANS.clear()
     _INDEXES.clear()
     _FILE_FACTS.clear()
     _EXTRACTORS.clear()
 
 
-def normalized_roots(roots: Iterable[str]) -> tuple[str, ...]:
-    """Absolute, without duplicates or roots inside other roots (their files are read already)."""
-    absolute = sorted({os.path.abspath(r) for r in roots})
-    kept: list[str] = []
-    for root in absolute:
-        if not any(root == k or root.startswith(k.rstrip(os.sep) + os.sep) for k in kept):
-            kept.append(root)
-    return tuple(kept)
+def new_run() -> None:
+    """A new flake8 run starts in this process (an editor's or language server's next check):
+    what was read from disk is checked against the disk again before it is used."""
+    _RUN[0] += 1
 
 
-def build_index(roots: Sequence[str], *, max_files: int = MAX_FILES) -> ProjectIndex:
+def build_index(
+    roots: Sequence[str], *, max_files: int = MAX_FILES, exclude: Sequence[str] = ()
+) -> ProjectIndex:
     """Read the project under ``roots`` from disk, with no cache."""
-    scans = [_scan_root(root, max_files) for root in normalized_roots(roots)]
+    scans = [_scan_root(root, max_files, tuple(exclude)) for root in normalized_roots(roots)]
     return _combine(scans)
 
 
+def roots_of(context: LintedModule) -> tuple[str, ...]:
+    """The directories read for this file (see :func:`.project_files.roots_for`)."""
+    settings = context.index_settings
+    return roots_for(context.filename, package_root_for(context.filename), settings.roots)
+
+
 def index_for(context: LintedModule) -> ProjectIndex:
-    """The project index for the file being linted, its given source in place of the disk's."""
-    key = normalized_roots(context.source_roots)
-    base = _INDEXES.get(key)
-    if base is None:
-        scans = []
-        for root in key:
-            if root not in _ROOT_SCANS:
-                _ROOT_SCANS[root] = _scan_root(root, MAX_FILES)
-            scans.append(_ROOT_SCANS[root])
-        base = _combine(scans)
+    """The project index for the file being linted, its given source in place of the disk's.
+
+    Each root is read once per process, and checked against the disk again (by size,
+    modification time and inode) at the first use in each new flake8 run (:func:`new_run`)."""
+    settings = context.index_settings
+    roots = roots_of(context)
+    scans = tuple(_current_scan(root, settings) for root in roots)
+    cached = _INDEXES.get((roots, settings.exclude))
+    if cached is not None and all(a is b for a, b in zip(cached[0], scans, strict=True)):
+        base = cached[1]
+    else:
+        base = _combine(list(scans))
         if len(_INDEXES) >= _MAX_CACHED_INDEXES:
             _INDEXES.pop(next(iter(_INDEXES)))
-        _INDEXES[key] = base
+        _INDEXES[roots, settings.exclude] = (scans, base)
     return base.with_file(file_facts(context))
+
+
+def _current_scan(root: str, settings: IndexSettings) -> _RootScan:
+    key = (root, settings.exclude)
+    scan = _ROOT_SCANS.get(key)
+    if scan is not None and scan.run == _RUN[0]:
+        return scan
+    if settings.cache_dir is None:
+        fresh = _scan_root(root, MAX_FILES, settings.exclude, scan)
+    else:
+        fresh = _scan_with_disk_cache(root, settings, settings.cache_dir, scan)
+    fresh.run = _RUN[0]
+    _ROOT_SCANS[key] = fresh
+    return fresh
+
+
+def _scan_with_disk_cache(
+    root: str, settings: IndexSettings, directory: str, scan: _RootScan | None
+) -> _RootScan:
+    """Like :func:`_scan_root`, starting from the disk cache when this process has no scan yet,
+    and writing what changed back."""
+    limits = {"max_files": MAX_FILES, "max_bytes": project_files.MAX_FILE_BYTES}
+    key = index_cache.cache_key(root, {"exclude": list(settings.exclude), **limits})
+    with index_cache.locked(directory, key):  # -j workers that start together build it once
+        stored = None
+        if scan is None:
+            record = index_cache.load(directory, key)
+            stored = _decode_scan(root, record) if record is not None else None
+        previous = scan or stored
+        fresh = _scan_root(root, MAX_FILES, settings.exclude, previous)
+        if fresh is not previous:
+            index_cache.store(directory, key, _encode_scan(root, fresh))
+    return fresh
+
+
+def _encode_scan(root: str, scan: _RootScan) -> dict[str, Any]:
+    cut = len(root.rstrip(os.sep)) + 1
+    return {
+        "files_seen": scan.files_seen,
+        "truncated": scan.truncated,
+        "files": [
+            [path[cut:], e.size, e.mtime_ns, e.inode, e.digest, e.kind, list(e.libraries), e.stable]
+            for path, e in scan.listing.items()
+        ],
+        "facts": {path[cut:]: index_cache.encode_facts(facts) for path, facts in scan.facts.items()},
+    }
+
+
+def _decode_scan(root: str, record: dict[str, Any]) -> _RootScan | None:
+    """The stored scan, or None when the record is not one (it is then rebuilt and replaced)."""
+    try:
+        listing = {}
+        for relative, size, mtime_ns, inode, digest, kind, libraries, stable in record["files"]:
+            if not all(isinstance(v, int) for v in (size, mtime_ns, inode)) or not isinstance(stable, bool):
+                raise ValueError("bad listing")
+            if kind not in _KINDS or not isinstance(digest, str) or not isinstance(relative, str):
+                raise ValueError("bad listing")
+            listing[os.path.join(root, relative)] = _Listed(
+                size, mtime_ns, inode, digest, kind, tuple(str(n) for n in libraries), stable
+            )
+        facts = {}
+        for relative, data in record["facts"].items():
+            path = os.path.join(root, relative)
+            if path not in listing:
+                raise ValueError("facts of an unlisted file")
+            facts[path] = index_cache.decode_facts(path, data)
+        seen, truncated = record["files_seen"], record["truncated"]
+        if not isinstance(seen, int) or not isinstance(truncated, bool):
+            raise ValueError("bad totals")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    libraries = frozenset(name for e in listing.values() for name in e.libraries)
+    return _RootScan(facts, libraries, seen, truncated, 0.0, listing)
+
+
+_KINDS = frozenset({"source", "candidate", "other", "oversized", "skipped"})
 
 
 def file_facts(context: LintedModule) -> ModuleFacts:
@@ -1018,34 +1118,76 @@ def _combine(scans: list[_RootScan]) -> ProjectIndex:
     )
 
 
-def _scan_root(root: str, max_files: int) -> _RootScan:
+def _scan_root(
+    root: str, max_files: int, exclude: tuple[str, ...] = (), previous: _RootScan | None = None
+) -> _RootScan:
     """Read one root. Parsing is what costs, so files are parsed in rounds: first those that can
     make or look up a blinker signal (they mention ``blinker``, ``Namespace`` or ``.signal(``),
-    then, until nothing new turns up, the other candidates that mention a name those bind."""
+    then, until nothing new turns up, the other candidates that mention a name those bind.
+
+    With a ``previous`` scan of the same root, a file whose stat has not changed is not read
+    again, and when no file's content changed the previous scan is returned as it is; facts of
+    unchanged content are reused instead of parsing again.
+
+    A file too large to read whole (:data:`MAX_FILE_BYTES`) whose beginning could matter makes
+    the index incomplete: what it declares is unknown, so project-wide verdicts stay silent."""
     started = time.process_time()
-    facts: dict[str, ModuleFacts] = {}
-    libraries: set[str] = set()
-    candidates: dict[str, bytes] = {}
+    now = time.time_ns()
+    known = previous.listing if previous is not None else {}
+    listing: dict[str, _Listed] = {}
+    texts: dict[str, bytes] = {}
     seen = 0
     truncated = False
-    for path in _python_files(root):
+    for found in python_files(root, exclude):
         if seen >= max_files:
             truncated = True
             break
         seen += 1
-        try:
-            if os.path.getsize(path) > MAX_FILE_BYTES:
-                continue
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
+        old = known.get(found.path)
+        if old is not None and old.unchanged(found):
+            listing[found.path] = old
             continue
-        if any(top in data for top in _LIBRARY_TOP_BYTES):
-            libraries.update(m.decode() for m in _LIBRARY_IMPORT.findall(data))
-        if _is_source(data):
+        data = read_source(found.path)
+        listing[found.path] = _classify(found, data, now)
+        if isinstance(data, bytes):
+            texts[found.path] = data
+    if previous is not None and _same_contents(listing, known) and truncated == previous.truncated:
+        if listing == known and seen == previous.files_seen:
+            return previous
+        return _RootScan(
+            previous.facts, previous.libraries, seen, truncated, time.process_time() - started, listing
+        )
+
+    def text(path: str) -> bytes | None:
+        data = texts.pop(path, None)
+        if data is None:
+            read = read_source(path)
+            data = read if isinstance(read, bytes) else None
+        return data
+
+    facts: dict[str, ModuleFacts] = {}
+    reusable = previous.facts if previous is not None else {}
+
+    def parse(path: str, data: bytes | None) -> None:
+        old = reusable.get(path)
+        if (
+            old is not None
+            and known[path].digest == listing[path].digest
+            and old.module == module_name_for(path)
+        ):
+            facts[path] = old  # the same content, path and module name make the same facts
+        elif data is not None or (data := text(path)) is not None:
             _parse_into(facts, path, data)
-        elif _CANDIDATE.search(data) or (path.endswith("__init__.py") and b"import" in data):
-            candidates[path] = data
+
+    candidates: dict[str, bytes] = {}
+    for path, entry in listing.items():
+        truncated = truncated or entry.kind == "oversized"
+        if entry.kind == "source":
+            parse(path, texts.pop(path, None))
+        elif entry.kind == "candidate":
+            data = text(path)
+            if data is not None:
+                candidates[path] = data
     names: set[str] = set()
     while candidates:
         fresh = _signal_names(facts.values()) - names
@@ -1054,8 +1196,41 @@ def _scan_root(root: str, max_files: int) -> _RootScan:
         names |= fresh
         mentions = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(fresh)) + rb")\b")
         for path in [p for p, data in candidates.items() if mentions.search(data)]:
-            _parse_into(facts, path, candidates.pop(path))
-    return _RootScan(facts, frozenset(libraries), seen, truncated, time.process_time() - started)
+            parse(path, candidates.pop(path))
+    libraries = frozenset(name for entry in listing.values() for name in entry.libraries)
+    return _RootScan(facts, libraries, seen, truncated, time.process_time() - started, listing)
+
+
+def _same_contents(listing: dict[str, _Listed], known: dict[str, _Listed]) -> bool:
+    """The same files with the same contents (what a scan's result depends on)."""
+    return len(listing) == len(known) and all(
+        (old := known.get(path)) is not None and (old.digest, old.kind) == (entry.digest, entry.kind)
+        for path, entry in listing.items()
+    )
+
+
+def _classify(found: SourceFile, data: bytes | Oversized | None, now: int) -> _Listed:
+    stable = now - found.mtime_ns > index_cache.STABLE_AFTER_NS
+    if data is None:
+        return _Listed(found.size, found.mtime_ns, found.inode, "", "skipped", (), False)
+    if isinstance(data, Oversized):
+        kind = "oversized" if _may_matter(data.head) else "skipped"
+        return _Listed(found.size, found.mtime_ns, found.inode, "", kind, (), stable)
+    libraries: tuple[str, ...] = ()
+    if any(top in data for top in _LIBRARY_TOP_BYTES):
+        libraries = tuple(sorted({m.decode() for m in _LIBRARY_IMPORT.findall(data)}))
+    if _is_source(data):
+        kind = "source"
+    elif _CANDIDATE.search(data) or (found.path.endswith("__init__.py") and b"import" in data):
+        kind = "candidate"
+    else:
+        kind = "other"
+    digest = index_cache.content_digest(data)
+    return _Listed(found.size, found.mtime_ns, found.inode, digest, kind, libraries, stable)
+
+
+def _may_matter(data: bytes) -> bool:
+    return _is_source(data) or bool(_CANDIDATE.search(data))
 
 
 def _is_source(data: bytes) -> bool:
@@ -1085,10 +1260,10 @@ def _signal_names(all_facts: Iterable[ModuleFacts]) -> set[str]:
     aliases: list[tuple[str, str]] = []
     for facts in all_facts:
         for key, value in facts.bindings:
-            if value[0] in ("namespace", "signal") or value[1][0] == "lookup":
+            if not isinstance(value, Alias) or isinstance(value.ref, NamedLookup):
                 names.update(key.split("."))
-            elif value[1][0] == "q":
-                aliases.append((key.split(".")[-1], value[1][1].rsplit(".", 1)[-1]))
+            elif isinstance(value.ref, Qualified):
+                aliases.append((key.split(".")[-1], value.ref.name.rsplit(".", 1)[-1]))
     changed = True
     while changed:
         changed = False
@@ -1097,23 +1272,3 @@ def _signal_names(all_facts: Iterable[ModuleFacts]) -> set[str]:
                 names.add(name)
                 changed = True
     return names
-
-
-def _python_files(root: str) -> Iterator[str]:
-    root = os.path.abspath(root)
-    for directory, subdirectories, files in os.walk(root):
-        if directory != root and (
-            "pyvenv.cfg" in files
-            or "conda-meta" in subdirectories
-            or (os.path.basename(directory) in _BUILD_DIRS and "__init__.py" not in files)
-        ):
-            subdirectories[:] = []
-            continue
-        subdirectories[:] = sorted(
-            d
-            for d in subdirectories
-            if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info")
-        )
-        for name in sorted(files):
-            if name.endswith(".py"):
-                yield os.path.join(directory, name)

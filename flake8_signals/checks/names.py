@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..analysis import project_index
 from ..analysis.names import NameAnalysis
+from ..analysis.project_facts import Qualified
 from ..findings import Finding
 from ..libraries import LIBRARIES
 from ..rules import RULES
@@ -42,6 +43,6 @@ def _may_be_a_namespace(lookup: project_index.Lookup) -> bool:
     package that has no namespaces cannot be judged anyway, so it is not worth reading
     the whole project for."""
     namespace = lookup.namespace
-    if namespace and namespace[0] == "q" and isinstance(namespace[1], str):
-        return namespace[1].split(".")[0] not in _NOT_NAMESPACES
+    if isinstance(namespace, Qualified):
+        return namespace.name.split(".")[0] not in _NOT_NAMESPACES
     return True
