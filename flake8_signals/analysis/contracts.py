@@ -868,6 +868,9 @@ class ContractAnalysis:
     transparent: Callable[[ast.expr], bool]
     connect_sites: Sequence[ConnectSite]
     remote: RemoteSends | None = None
+    # The library a signal plainly comes from (an import, a name bound to a library's call),
+    # before anything is resolved; None when the file does not say.
+    hint: Callable[[ast.expr, Scope], Library | None] = lambda expr, scope: None
     sends: list[SendCall] = field(init=False)
     index: SendIndex = field(init=False)
     shapes: ShapeResolver = field(init=False)
@@ -884,6 +887,9 @@ class ContractAnalysis:
         """The verdict on one connection; None when it is fine or cannot be judged. Which library
         the signal belongs to is asked last, only of connections that would fail."""
         calls = site.calls
+        hinted = self.hint(site.signal, site.scope)
+        if hinted is not None:
+            calls = tuple(call for call in calls if call is hinted.receiver_call)
         if not calls:
             return None
         shape = self._shape(site)

@@ -184,7 +184,7 @@ class LifetimeAnalysis:
         loss = self._binding_loss(bindings[0], name, scope)
         if not isinstance(loss, Loss):
             return None
-        if self._escapes(name, scope, site) or self._used_while_running(scope, site, name):
+        if self._used_while_running(scope, site, name) or self._escapes(name, scope, site):
             return None
         return loss
 
@@ -231,7 +231,7 @@ class LifetimeAnalysis:
                 return None  # not known without astroid: one unknown path is enough for silence
             if isinstance(verdict, Loss):
                 lost.append((candidate, verdict))
-        if not lost or self._escapes(name, scope, site) or self._used_while_running(scope, site, name):
+        if not lost or self._used_while_running(scope, site, name) or self._escapes(name, scope, site):
             return None
         first, loss = lost[0]
         if len(reaching) == 1:
@@ -241,7 +241,7 @@ class LifetimeAnalysis:
         return replace(loss, path=f" (as bound on line {line}{where})")
 
     def _local_function(self, site: ConnectSite, scope: Scope, name: str) -> Loss | None:
-        if self._escapes(name, scope, site) or self._used_while_running(scope, site, name):
+        if self._used_while_running(scope, site, name) or self._escapes(name, scope, site):
             return None
         when, function = self._at_return(scope)
         return Loss("SIG101", _FUNCTION, name, when, function)
@@ -291,7 +291,7 @@ class LifetimeAnalysis:
         binding = found[1]
         if binding.kind != "assign" or not isinstance(binding.value, ast.Call):
             return None
-        if self._escapes(owner.id, scope, site) or self._used_while_running(scope, site, owner.id):
+        if self._used_while_running(scope, site, owner.id) or self._escapes(owner.id, scope, site):
             return None
         when, function = self._at_return(scope)
         shown = f"bound method '{owner.id}.{method}' of local object '{owner.id}'"

@@ -17,7 +17,7 @@ from typing import Final
 
 from ..libraries import KNOWN_SIGNALS, NAMESPACES, PACKAGES, SIGNAL_CLASSES, SIGNAL_MAKERS
 from ..libraries.model import Library
-from .scopes import ModuleScopes, Scope
+from .scopes import FunctionNode, ModuleScopes, Scope
 
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 _MAX_BASES = 16
@@ -45,6 +45,8 @@ class SignalResolver:
         return self.infer(expr)
 
     def cheap_verdict(self, expr: ast.expr, scope: Scope) -> Cheap:
+        if self._unknowable(expr, scope):
+            return None  # what a caller passes, or a loop hands out, is not known here nor to astroid
         qualname = self.scopes.qualified_name(expr, scope)
         if qualname is not None:
             return _by_qualname(qualname)
@@ -65,6 +67,45 @@ class SignalResolver:
                 made = self._instance_attribute(expr.value.id, expr.attr, scope)
             return made if made is not None else UNDECIDED
         return UNDECIDED
+
+    def hint(self, expr: ast.expr, scope: Scope) -> Library | None:
+        """The library an expression's root comes from, cheaply: an import from one of its packages,
+        or a name bound once to a call of one of its callables (``app = Celery()``). Not a verdict
+        that the expression is a signal."""
+        root = expr
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name):
+            return None
+        qualname = self.scopes.qualified_name(root, scope)
+        if qualname is None:
+            found = self.scopes.single_binding(root.id, scope)
+            if found is None or found[1].kind != "assign" or not isinstance(found[1].value, ast.Call):
+                return None
+            qualname = self.scopes.qualified_name(found[1].value.func, found[0])
+        return PACKAGES.get(qualname.split(".")[0]) if qualname else None
+
+    def _unknowable(self, expr: ast.expr, scope: Scope) -> bool:
+        """``signal`` or ``signal.x`` where ``signal`` is only ever a parameter of the function
+        (not ``self``/``cls`` of a method, whose class astroid can follow) or a loop's, a
+        ``with``'s or an unpacking's target."""
+        root = expr
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name):
+            return False
+        found = self.scopes.resolve(root.id, scope)
+        if found is None or not all(b.kind in ("param", "other") for b in found[1]):
+            return False
+        if any(b.kind == "other" for b in found[1]):
+            return True
+        owner = found[0]
+        function = owner.node
+        if owner.parent is not None and owner.parent.kind == "class" and isinstance(function, FunctionNode):
+            positional = [*function.args.posonlyargs, *function.args.args]
+            if positional and positional[0].arg == root.id:
+                return False  # self or cls
+        return True
 
     def made_by(self, value: ast.expr, scope: Scope) -> Library | None:
         """The library whose signal ``value`` makes: ``Signal()``, ``blinker.signal("x")``,

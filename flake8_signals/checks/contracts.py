@@ -63,7 +63,7 @@ def check(context: FileContext) -> Iterator[Finding]:
         return found is not None and found.use.binds is Binds.RECEIVER
 
     analysis = ContractAnalysis(
-        context.scopes, context.tree, bound, transparent, context.connect_sites, project.sends
+        context.scopes, context.tree, bound, transparent, context.connect_sites, project.sends, resolver.hint
     )
     if any(context.enabled(code) for code in _RECEIVER_CODES):
         for site in analysis.receiver_sites():

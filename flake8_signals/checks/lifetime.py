@@ -128,7 +128,7 @@ def _judge(
     connection: Callable[[ConnectSite], Connection | None],
     context: FileContext,
 ) -> Finding | None:
-    if site.style is Style.BARE_DECORATOR and context.enabled("SIG105"):
+    if site.style is Style.BARE_DECORATOR and context.enabled("SIG105") and _may_bind_none(site, context):
         finding = _bound_to_none(site, connection(site))
         if finding is not None:
             return finding
@@ -192,6 +192,17 @@ def _may_be_lost(site: ConnectSite, loss: Loss) -> bool:
 
 def _shown(found: Connection) -> str:
     return short_source(found.signal) if found.signal is not None else "any signal"
+
+
+def _may_bind_none(site: ConnectSite, context: FileContext) -> bool:
+    """Some library whose bare connect decorator binds None could be this one: not when the
+    signal plainly comes from a library whose decorator returns the function (celery's
+    ``@app.on_after_configure.connect``), which saves asking astroid."""
+    uses = [use for use in candidates(site) if use.binds is Binds.NOTHING]
+    if not uses or site.target is None:
+        return False
+    hint = context.signals.hint(site.target, context.scopes.scope_containing(site.report_node))
+    return hint is None or any(use.library is hint for use in uses)
 
 
 def _bound_to_none(site: ConnectSite, found: Connection | None) -> Finding | None:
