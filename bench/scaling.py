@@ -2,7 +2,7 @@
 
     python bench/scaling.py                   # 1k, 2k, 4k, 8k, 16k connects, 3 reps each
     python bench/scaling.py --sizes 1000,2000 --reps 1
-    python bench/scaling.py --big             # also a 50 MB module with 100,000 connects, against flake8 alone
+    python bench/scaling.py --big       # also a 50 MB module with 100,000 connects, against flake8 alone
 
 Each shape is a generated module; the time is CPU time (``time.process_time``) of
 ``flake8_signals.api.check_source`` in a fresh interpreter (so caches start cold), the median
@@ -14,6 +14,7 @@ budget is 2.0 +-20%). ``--big`` compares ``flake8 --select SIG`` on the 50 MB mo
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import subprocess
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             samples = [plugin_seconds(make(n))[0] for _ in range(args.reps)]
             times.append(statistics.median(samples))
-        ratios = [b / a for a, b in zip(times, times[1:], strict=False) if a > 0]
+        ratios = [b / a for a, b in itertools.pairwise(times) if a > 0]
         spread = f"{min(ratios):.2f}-{max(ratios):.2f}" if ratios else "-"
         print(f"| {label} | " + " | ".join(f"{t:.2f} s" for t in times) + f" | {spread} |", flush=True)
     if args.big:

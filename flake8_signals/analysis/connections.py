@@ -102,13 +102,13 @@ def bind(site: ConnectSite, scopes: ModuleScopes, resolver: SignalResolver) -> C
         return Connection(site, use, _argument(use.signal, site))
     if site.target is None:
         return None
-    library = resolver.library_of(site.target, scope)
-    if library is not None:
-        for form in library.connect_forms(site.method):
-            use = method_use(library, form, site)
-            if use is not None:
-                shown = _argument(use.signal, site) if use.signal is not None else site.target
-                return Connection(site, use, shown)
+    resolved = resolver.library_of(site.target, scope)
+    if resolved is not None:
+        for form in resolved.connect_forms(site.method):
+            found = method_use(resolved, form, site)
+            if found is not None:
+                shown = _argument(found.signal, site) if found.signal is not None else site.target
+                return Connection(site, found, shown)
         return None
     return _bound_by_signal_argument(site, scope, resolver)
 

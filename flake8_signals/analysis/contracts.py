@@ -28,6 +28,7 @@ from ..libraries import SEND_METHODS as _SEND_METHODS
 from ..libraries.model import CoroutineReceivers, Library, Parameter, ReceiverCall
 from .connect_sites import ConnectSite, ReportedAt
 from .connections import candidates
+from .project_facts import SendInfo
 from .scopes import FunctionNode, ModuleScopes, Scope
 
 POSITIONAL_ONLY = "positional-only"
@@ -212,16 +213,16 @@ class ShapeResolver:
                     return None
                 return self._method(binding.node, expr.attr, CLASS, f"'{owner.id}.{expr.attr}'")
             if binding.kind == "assign" and isinstance(binding.value, ast.Call):
-                cls = self._plain_class(binding.value.func, where)
-                if cls is None or _assigns_self_attribute(cls, expr.attr):
+                made = self._plain_class(binding.value.func, where)
+                if made is None or _assigns_self_attribute(made, expr.attr):
                     return None
-                return self._method(cls, expr.attr, INSTANCE, f"'{owner.id}.{expr.attr}'")
+                return self._method(made, expr.attr, INSTANCE, f"'{owner.id}.{expr.attr}'")
             return None
         if isinstance(owner, ast.Call):
-            cls = self._plain_class(owner.func, scope)
-            if cls is None or _assigns_self_attribute(cls, expr.attr):
+            made = self._plain_class(owner.func, scope)
+            if made is None or _assigns_self_attribute(made, expr.attr):
                 return None
-            return self._method(cls, expr.attr, INSTANCE, f"'{cls.name}().{expr.attr}'")
+            return self._method(made, expr.attr, INSTANCE, f"'{made.name}().{expr.attr}'")
         return None
 
     def _method_owner(self, name: str, scope: Scope) -> tuple[ast.ClassDef, str] | None:
@@ -651,7 +652,11 @@ def signal_key(scopes: ModuleScopes, expr: ast.expr, scope: Scope, depth: int = 
             and scope.parent.kind == "class"
         ):
             function = scope.node
-            positional = [*function.args.posonlyargs, *function.args.args]  # type: ignore[attr-defined]
+            positional = (
+                [*function.args.posonlyargs, *function.args.args]
+                if isinstance(function, FunctionNode)
+                else []
+            )
             if positional and positional[0].arg == owner.id and not getattr(function, "decorator_list", None):
                 return f"{scopes.module_name or '<module>'}.{scope.parent.qualname}.<self>.{expr.attr}"
         base = signal_key(scopes, owner, scope, depth + 1)
@@ -729,20 +734,20 @@ class SendIndex:
         return SendContract(keyword_sets, any(s.plain for s in sends), "", tuple(sends))
 
 
-def sends_from_index(infos: Iterable[object], linted_path: str) -> tuple[SentBy, ...] | None:
+def sends_from_index(infos: Iterable[SendInfo], linted_path: str) -> tuple[SentBy, ...] | None:
     """:class:`.project_index.SendInfo` records of other files as :class:`SentBy`; None when one of
     them may pass any keyword. A send with a ``sender`` keyword is marked: it may be one that
     passes the sender only by keyword, which reaches receivers only in some libraries (SIG304)."""
     sends = []
     for info in infos:
-        if info.path == linted_path:  # type: ignore[attr-defined]
+        if info.path == linted_path:
             continue  # the linted file's own sends are read with their sender expressions
-        if info.has_double_star:  # type: ignore[attr-defined]
+        if info.has_double_star:
             return None
-        keywords = frozenset(info.keywords)  # type: ignore[attr-defined]
-        method = "send_async" if info.is_async else "send"  # type: ignore[attr-defined]
-        plain = not info.is_async and not info.has_async_wrapper  # type: ignore[attr-defined]
-        sends.append(SentBy(method, info.line, info.path, keywords, plain, "sender" in keywords))  # type: ignore[attr-defined]
+        keywords = frozenset(info.keywords)
+        method = "send_async" if info.is_async else "send"
+        plain = not info.is_async and not info.has_async_wrapper
+        sends.append(SentBy(method, info.line, info.path, keywords, plain, "sender" in keywords))
     return tuple(sends)
 
 

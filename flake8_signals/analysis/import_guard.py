@@ -22,6 +22,7 @@ import sys
 import sysconfig
 from collections.abc import Iterator, Sequence
 from importlib.machinery import ModuleSpec
+from types import ModuleType
 
 
 def _stdlib_dirs() -> tuple[str, ...]:
@@ -68,7 +69,7 @@ class _Guard(importlib.abc.MetaPathFinder):
         self.refused: list[str] = []
 
     def find_spec(
-        self, fullname: str, path: Sequence[str] | None = None, target: object = None
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
         spec = self._spec_from_others(fullname, path, target)
         if spec is None or self._allowed(fullname, spec):
@@ -77,19 +78,19 @@ class _Guard(importlib.abc.MetaPathFinder):
         raise ImportRefused(f"flake8-signals does not import {fullname!r} while linting", name=fullname)
 
     def _spec_from_others(
-        self, fullname: str, path: Sequence[str] | None, target: object
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None
     ) -> ModuleSpec | None:
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, "find_spec"):
                 continue
-            spec = finder.find_spec(fullname, path, target)  # type: ignore[call-arg]
+            spec: ModuleSpec | None = finder.find_spec(fullname, path, target)
             if spec is not None:
-                return spec  # type: ignore[no-any-return]
+                return spec
         return None
 
     def _allowed(self, fullname: str, spec: ModuleSpec) -> bool:
-        if spec.loader in (importlib.machinery.BuiltinImporter, importlib.machinery.FrozenImporter):
-            return True
+        if spec.origin in ("built-in", "frozen"):
+            return True  # compiled into the interpreter: no file of anyone's
         locations = [spec.origin] if spec.has_location and spec.origin else []
         locations += list(spec.submodule_search_locations or [])
         if not locations:
@@ -103,7 +104,7 @@ class _Guard(importlib.abc.MetaPathFinder):
         if top == fullname or parent is None:
             return False
         parent_file = getattr(parent, "__file__", None)
-        return bool(parent_file) and not _under(os.path.realpath(parent_file), self.roots)
+        return isinstance(parent_file, str) and not _under(os.path.realpath(parent_file), self.roots)
 
 
 @contextlib.contextmanager

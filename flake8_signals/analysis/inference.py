@@ -232,7 +232,7 @@ class AstroidFile(Inference):
                 return None  # e.g. a module-level function: it lives as long as its module
             if not _only_returned(result, factory, nodes):
                 return None
-        return factory.name
+        return str(factory.name)
 
 
 def _all_values(node: Any) -> list[Any] | None:

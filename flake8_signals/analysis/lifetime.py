@@ -9,7 +9,7 @@ constructor keeps nothing, and does ``make_handler()`` return a fresh closure? T
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from ..libraries import SEND_METHODS
@@ -322,12 +322,7 @@ class LifetimeAnalysis:
 
     # -- helpers --------------------------------------------------------------------------
     def _local_class(self, func: ast.expr, scope: Scope) -> ast.ClassDef | None:
-        if not isinstance(func, ast.Name):
-            return None
-        found = self.scopes.single_binding(func.id, scope)
-        if found is None or found[1].kind != "class":
-            return None
-        return found[1].node  # type: ignore[return-value]
+        return self.scopes.class_named(func, scope)
 
     @staticmethod
     def _at_return(scope: Scope) -> tuple[str, str]:
@@ -532,10 +527,10 @@ def weakly_referenceable(
     for base in cls.bases:
         if isinstance(base, ast.Name) and base.id == "object" and scopes.resolve("object", outer) is None:
             continue
-        found = scopes.single_binding(base.id, outer) if isinstance(base, ast.Name) else None
-        if found is None or found[1].kind != "class":
+        base_class = scopes.class_named(base, outer)
+        if base_class is None:
             return True
-        if weakly_referenceable(found[1].node, scopes, _seen | {id(cls)}):  # type: ignore[arg-type]
+        if weakly_referenceable(base_class, scopes, _seen | {id(cls)}):
             return True
     return False
 
@@ -594,10 +589,8 @@ def instances_stay_temporary(
     for base in cls.bases:
         if isinstance(base, ast.Name) and base.id == "object" and scopes.resolve("object", outer) is None:
             continue
-        found = scopes.single_binding(base.id, outer) if isinstance(base, ast.Name) else None
-        if found is None or found[1].kind != "class":
-            return False
-        if not instances_stay_temporary(found[1].node, scopes, seen):  # type: ignore[arg-type]
+        base_class = scopes.class_named(base, outer)
+        if base_class is None or not instances_stay_temporary(base_class, scopes, seen):
             return False
     if class_scope is None:
         return False
@@ -673,9 +666,9 @@ def _is_plain_method(cls: ast.ClassDef, name: str, scopes: ModuleScopes) -> bool
     if method is None:
         outer = scopes.scope_containing(cls)
         for base in cls.bases:
-            found = scopes.single_binding(base.id, outer) if isinstance(base, ast.Name) else None
-            if found is not None and found[1].kind == "class":
-                return _is_plain_method(found[1].node, name, scopes)  # type: ignore[arg-type]
+            base_class = scopes.class_named(base, outer)
+            if base_class is not None:
+                return _is_plain_method(base_class, name, scopes)
         return False
     # staticmethod, classmethod, property, or a wrapper we cannot follow: not a plain method
     return all(
@@ -727,7 +720,7 @@ def _always_true(test: ast.expr) -> bool:
     return isinstance(test, ast.Constant) and bool(test.value)
 
 
-def _own_nodes(function: ast.AST):
+def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
     """Nodes of a function's body, not descending into nested functions, lambdas or classes."""
     stack = list(getattr(function, "body", []))
     while stack:

@@ -394,19 +394,18 @@ class Extractor:
         )
 
     def _visit(self, node: ast.AST) -> None:
-        kind = type(node)
-        if kind is ast.Name:
-            if node.id in self._eligible and isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
-                self._visit_value(node)  # type: ignore[arg-type]
-        elif kind is ast.Attribute:
-            if isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
-                self._visit_attribute(node)  # type: ignore[arg-type]
-        elif kind is ast.Call:
-            self._visit_call(node)  # type: ignore[arg-type]
-        elif kind is ast.Subscript:
-            self._visit_subscript(node)  # type: ignore[arg-type]
-        elif kind is ast.Import or kind is ast.ImportFrom:
-            self._visit_import(node)  # type: ignore[arg-type]
+        if isinstance(node, ast.Name):
+            if node.id in self._eligible and isinstance(node.ctx, ast.Load):
+                self._visit_value(node)
+        elif isinstance(node, ast.Attribute):
+            if isinstance(node.ctx, ast.Load):
+                self._visit_attribute(node)
+        elif isinstance(node, ast.Call):
+            self._visit_call(node)
+        elif isinstance(node, ast.Subscript):
+            self._visit_subscript(node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._visit_import(node)
 
     def _visit_import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.ImportFrom):
@@ -479,7 +478,8 @@ class Extractor:
     def _usage_here(self, node: ast.expr) -> str:
         context = self._context(node)
         if context == "attribute":
-            attribute = self.scopes.parent(node).attr  # type: ignore[union-attr]
+            parent = self.scopes.parent(node)
+            attribute = parent.attr if isinstance(parent, ast.Attribute) else ""
             if attribute in SEND_METHODS:
                 return "send"
             return "listen" if attribute in LISTEN_METHODS else "neutral"
@@ -791,9 +791,7 @@ class ProjectIndex:
                 library = known or self._namespace_library.get(namespace.id, "")
                 return SignalIdentity("named", namespace.id, ref.name, library)
             return None
-        if not isinstance(ref, Qualified):
-            return None
-        qualname = ref.name
+        qualname = ref.name  # the remaining kind of Ref: a Qualified name
         if qualname in KNOWN_SIGNALS:
             known_signal = KNOWN_SIGNALS[qualname]
             signal, key = known_signal.signal, known_signal.library.key
@@ -866,7 +864,10 @@ class ProjectIndex:
                     self._info(namespace_id).library_sent[name] = library
         for known in KNOWN_NAMESPACES:
             self._namespaces[known.path] = NamespaceInfo(
-                known.path, None, known.library, frozenset(s.name for s in known.signals)
+                known.path,
+                None,
+                known.library,
+                frozenset(s.name for s in known.signals if s.name is not None),
             )
         for facts in self.facts.values():
             for use in facts.uses:

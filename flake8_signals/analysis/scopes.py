@@ -9,8 +9,9 @@ its full dotted name, ``name = value``), and every place a name is read. That is
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -171,6 +172,14 @@ class ModuleScopes:
             return None
         return found[0], found[1][0]
 
+    def class_named(self, expr: ast.expr, scope: Scope) -> ast.ClassDef | None:
+        """The class ``expr`` names when it is a name bound once, by a ``class`` statement."""
+        if not isinstance(expr, ast.Name):
+            return None
+        found = self.single_binding(expr.id, scope)
+        node = found[1].node if found is not None and found[1].kind == "class" else None
+        return node if isinstance(node, ast.ClassDef) else None
+
     def loads_of(self, name: str, scope: Scope) -> tuple[list[ast.Name], bool]:
         """Reads of ``name`` that refer to ``scope``'s binding: (reads in ``scope`` itself,
         whether any nested scope reads it too, i.e. captures it in a closure)."""
@@ -226,7 +235,7 @@ def _evaluated_inside(scope_node: ast.AST, child: ast.AST) -> bool:
         return True
     # Only the body is evaluated inside; the other parts are few, the body may be huge.
     if isinstance(scope_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        outside = [*scope_node.decorator_list, scope_node.args, scope_node.returns]
+        outside: list[ast.AST | None] = [*scope_node.decorator_list, scope_node.args, scope_node.returns]
         return not _any_is(child, [*outside, *getattr(scope_node, "type_params", [])])
     if isinstance(scope_node, ast.ClassDef):
         outside = [*scope_node.decorator_list, *scope_node.bases, *scope_node.keywords]
@@ -250,7 +259,7 @@ class _Builder:
         module = Scope(tree, "module", None)
         self.owner.scope_of_node[id(tree)] = module
         self._push_children(tree, module)
-        handlers = {
+        handlers: dict[type[ast.AST], Callable[[Any, Scope], None]] = {
             ast.FunctionDef: self._function,
             ast.AsyncFunctionDef: self._function,
             ast.Lambda: self._lambda,
@@ -390,9 +399,9 @@ class _Builder:
         self._push(node.value, node, scope)
         single = len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
         for target in node.targets:
-            if single:
+            if single and isinstance(target, ast.Name):
                 self.owner.parents[id(target)] = node
-                self._bind(Binding(target.id, node, "assign", value=node.value), scope)  # type: ignore[union-attr]
+                self._bind(Binding(target.id, node, "assign", value=node.value), scope)
             else:
                 self._push(target, node, scope)
 

@@ -77,11 +77,11 @@ class Summaries:
         for node in self.module.tree.body:
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list:
                 continue
-            scope = self.module.scopes.scope_of_node.get(id(node))
+            own = self.module.scopes.scope_of_node.get(id(node))
             sites = sites_by_function.get(id(node), [])
-            if scope is None or len(sites) != 1 or sites[0].style is not Style.CALL:
+            if own is None or len(sites) != 1 or sites[0].style is not Style.CALL:
                 continue  # one plain connect call, or nothing this summary can say
-            summary = self._summarise(node, scope, sites[0])
+            summary = self._summarise(node, own, sites[0])
             if summary is not None:
                 found[node.name] = summary
         return found

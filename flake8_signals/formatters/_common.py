@@ -110,6 +110,8 @@ class Sources:
             end_line = getattr(node, "end_lineno", None)
             if end_line is None or end_line != getattr(node, "lineno", None):
                 continue
+            if not isinstance(node, (ast.expr, ast.stmt)):
+                continue
             key = (node.lineno, node.col_offset)
             spans[key] = max(spans.get(key, 0), node.end_col_offset or 0)
         self._spans[filename] = spans
