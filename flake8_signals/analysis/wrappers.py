@@ -23,10 +23,8 @@ from functools import cached_property
 
 from ..libraries.model import Parameter, ReceiverKind
 from .connect_sites import ConnectSite, Style, find_connect_sites
+from .project_files import read_source
 from .scopes import FunctionNode, ModuleScopes, Scope, module_name_for
-
-MAX_MODULE_BYTES = 1_000_000  # a wrapper's module read from disk; bigger ones are not summarised
-
 
 @dataclass(frozen=True)
 class WrappedModule:
@@ -200,14 +198,12 @@ def summaries_of_file(path: str) -> Summaries | None:
 
 def _read(path: str) -> Summaries | None:
     import importlib.util
-    import stat
 
+    data = read_source(path)  # a regular file, never waited for, bounded in size
+    if not isinstance(data, bytes):
+        return None
     try:
-        status = os.stat(path)
-        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_MODULE_BYTES:
-            return None
-        with open(path, "rb") as handle:
-            source = importlib.util.decode_source(handle.read())
+        source = importlib.util.decode_source(data)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(source, filename=path)
