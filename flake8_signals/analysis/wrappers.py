@@ -26,6 +26,7 @@ from .connect_sites import ConnectSite, Style, find_connect_sites
 from .project_files import read_source
 from .scopes import FunctionNode, ModuleScopes, Scope, module_name_for
 
+
 @dataclass(frozen=True)
 class WrappedModule:
     """A module whose functions may wrap connects, with what summarising them needs."""
