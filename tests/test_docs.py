@@ -60,5 +60,6 @@ def test_readme_has_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "pip install -e . && flake8 --select SIG examples/" in readme
     assert 'pip install -e ".[test]" && pytest' in readme
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert 'pip install -e ".[test]" && pytest' in ci
+    assert {"ruff check .", "ruff format --check .", "mypy"} <= set(ci)  # the code checks

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ..libraries.model import Library
+from .connect_sites import ConnectSite
 from .connections import bind, method_use
 from .scopes import ModuleScopes
 from .signals import SignalResolver
@@ -13,30 +14,52 @@ from .wrappers import ConnectWrapper, FreshReturner, Summaries, WrappedModule, m
 
 
 class WrappedCalls:
+    """The calls of wrappers in one module: of its own module-level functions, and of functions
+    imported (``from project.module import name``) from modules of the project under ``roots``."""
+
     def __init__(
-        self, tree: ast.Module, scopes: ModuleScopes, module_name: str, roots: tuple[str, ...]
+        self,
+        tree: ast.Module,
+        scopes: ModuleScopes,
+        module_name: str,
+        roots: tuple[str, ...],
+        sites: Sequence[ConnectSite],
     ) -> None:
         self.tree = tree
         self.scopes = scopes
         self.roots = roots
-        self.own = Summaries(WrappedModule(tree, scopes, module_name))
+        self.own = Summaries(WrappedModule(tree, scopes, module_name), sites)
 
     def calls(self) -> Iterator[tuple[ast.Call, ConnectWrapper | FreshReturner]]:
+        candidates = self._candidates()
+        if not candidates:
+            return  # nothing here can call a wrapper: no walk
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
-                summary = self._summary(node)
-                if summary is not None:
-                    yield node, summary
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in candidates:
+                found = self.scopes.resolve(node.func.id, self.scopes.scope_containing(node))
+                if found is not None and found[0] is self.scopes.module:
+                    yield node, candidates[node.func.id]
 
-    def _summary(self, call: ast.Call) -> ConnectWrapper | FreshReturner | None:
-        func = call.func
-        scope = self.scopes.scope_containing(call)
-        if isinstance(func, ast.Name):
-            found = self.scopes.resolve(func.id, scope)
-            if found is not None and found[0] is self.scopes.module and [b.kind for b in found[1]] == ["def"]:
-                return self.own.by_name.get(func.id)
-        qualname = self.scopes.qualified_name(func, scope)
-        located = module_file(qualname, self.roots) if qualname else None
+    def _candidates(self) -> dict[str, ConnectWrapper | FreshReturner]:
+        """The module-level names that are wrappers: own functions, and names imported from the
+        project's modules."""
+        found: dict[str, ConnectWrapper | FreshReturner] = {}
+        for name, bindings in self.scopes.module.bindings.items():
+            if len(bindings) != 1:
+                continue
+            binding = bindings[0]
+            if binding.kind == "def":
+                summary = self.own.by_name.get(name)
+            elif binding.kind == "import" and isinstance(binding.node, ast.ImportFrom) and binding.qualname:
+                summary = self._imported(binding.qualname)
+            else:
+                continue
+            if summary is not None:
+                found[name] = summary
+        return found
+
+    def _imported(self, qualname: str) -> ConnectWrapper | FreshReturner | None:
+        located = module_file(qualname, self.roots)
         if located is None:
             return None
         summaries = summaries_of_file(located[0])

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import os
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -61,15 +62,18 @@ Summary = ConnectWrapper | FreshReturner
 
 
 class Summaries:
-    """The summaries of one module's module-level functions, made on first use."""
+    """The summaries of one module's module-level functions, made on first use (from ``sites``,
+    the module's connect sites, when the caller already has them)."""
 
-    def __init__(self, module: WrappedModule) -> None:
+    def __init__(self, module: WrappedModule, sites: Sequence[ConnectSite] | None = None) -> None:
         self.module = module
+        self._sites = sites
 
     @cached_property
     def by_name(self) -> dict[str, Summary]:
         sites_by_function: dict[int, list[ConnectSite]] = {}
-        for site in find_connect_sites(self.module.tree):
+        sites = self._sites if self._sites is not None else list(find_connect_sites(self.module.tree))
+        for site in sites:
             scope = self.module.scopes.scope_containing(site.report_node)
             sites_by_function.setdefault(id(scope.node), []).append(site)
         found: dict[str, Summary] = {}

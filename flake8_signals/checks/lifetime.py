@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -27,15 +28,18 @@ CODES = frozenset({"SIG101", "SIG102", "SIG103", "SIG104", "SIG105", "SIG106"})
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
 
 
+# A call of a project function named like a connect wrapper (connect_first(), dynamic_connect()),
+# in a module with no connect of its own: worth reading for wrappers imported from the project.
+_WRAPPER_CALL = re.compile(r"\bconnect(?!ion)\w+\s*\(|_connect(?!ion)\w*\s*\(")
+
+
 def wants(source: str) -> bool:
-    return CONNECT_TEXT.search(source) is not None
+    return CONNECT_TEXT.search(source) is not None or _WRAPPER_CALL.search(source) is not None
 
 
 def check(context: FileContext) -> Iterator[Finding]:
     sites = list(context.connect_sites)
     stats.STATS.connect_sites += len(sites)
-    if not sites:
-        return
     connections: dict[int, Connection | None] = {}
 
     def connection(site: ConnectSite) -> Connection | None:
@@ -62,7 +66,9 @@ def check(context: FileContext) -> Iterator[Finding]:
 
 def _through_wrappers(context: FileContext, analysis: LifetimeAnalysis) -> Iterator[Finding]:
     """Calls of the project's connect wrappers and fresh returners (:mod:`..analysis.wrappers`)."""
-    wrapped = WrappedCalls(context.tree, context.scopes, context.module_name, context.source_roots)
+    wrapped = WrappedCalls(
+        context.tree, context.scopes, context.module_name, context.source_roots, context.connect_sites
+    )
     for call, summary in wrapped.calls():
         finding = None
         with contained(SITE):
