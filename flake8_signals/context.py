@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .analysis import index_cache
+from .analysis.calls import ModuleCalls
 from .analysis.connect_sites import ConnectSite, find_connect_sites
 from .analysis.project_index import IndexSettings
 from .analysis.scopes import ModuleScopes, module_name_for, package_root_for
@@ -79,7 +80,12 @@ class FileContext:
     @cached_property
     def connect_sites(self) -> tuple[ConnectSite, ...]:
         """Every ``.connect`` call and connect decorator: one tree walk shared by the families."""
-        return tuple(find_connect_sites(self.tree))
+        return tuple(find_connect_sites(self.tree, self.calls))
+
+    @cached_property
+    def calls(self) -> ModuleCalls:
+        """Every call and decorated definition: one walk shared by the families."""
+        return ModuleCalls.of(self.tree)
 
     @cached_property
     def astroid(self) -> AstroidFile:

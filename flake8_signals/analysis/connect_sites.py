@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..libraries import CONNECT_FUNCTIONS, CONNECT_METHODS, DECORATOR_FUNCTIONS, LIBRARIES
+from .calls import ModuleCalls
 from .scopes import FunctionNode
 
 _FUNCTION_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in CONNECT_FUNCTIONS)
@@ -63,17 +64,17 @@ class ConnectSite(ReportedAt):
         return self.report_node
 
 
-def find_connect_sites(tree: ast.AST) -> Iterator[ConnectSite]:
-    decorators: set[int] = set()  # ast.walk visits a def before its decorators
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            if id(node) not in decorators:
-                site = _call_site(node)
-                if site is not None:
-                    yield site
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
-            decorators.update(id(d) for d in node.decorator_list)
-            yield from _decorator_sites(node)
+def find_connect_sites(tree: ast.AST, calls: ModuleCalls | None = None) -> Iterator[ConnectSite]:
+    """The module's sites (from ``calls`` when the caller already walked the tree)."""
+    found = calls if calls is not None else ModuleCalls.of(tree)
+    decorators = {id(d) for node in found.decorated for d in node.decorator_list}
+    for node in found.decorated:
+        yield from _decorator_sites(node)
+    for call in found.calls:
+        if id(call) not in decorators:
+            site = _call_site(call)
+            if site is not None:
+                yield site
 
 
 def _call_site(call: ast.Call) -> ConnectSite | None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from ..libraries import CONNECT_METHODS, KNOWN_SIGNALS, LIBRARIES, NAMESPACES
 from ..libraries import SEND_METHODS as _SEND_METHODS
 from ..libraries.model import CoroutineReceivers, Library, Parameter, ReceiverCall
+from .calls import ModuleCalls
 from .connect_sites import ConnectSite, ReportedAt
 from .connections import candidates
 from .project_facts import SendInfo
@@ -565,20 +566,16 @@ def takes_keyword_sender(method: str, library: Library | None) -> bool:
     return False
 
 
-def _send_nodes(tree: ast.AST) -> Iterator[ast.Call]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _calls_method(node, SEND_METHODS):
-            yield node
-
-
 def _calls_method(call: ast.Call, methods: Collection[str]) -> bool:
     return isinstance(call.func, ast.Attribute) and call.func.attr in methods
 
 
-def find_send_calls(tree: ast.AST, scopes: ModuleScopes) -> list[SendCall]:
+def find_send_calls(tree: ast.AST, scopes: ModuleScopes, found: ModuleCalls | None = None) -> list[SendCall]:
     """Every call of a send method the libraries declare (``x.send(...)``...), signal or not."""
     calls = []
-    for node in _send_nodes(tree):
+    for node in (found if found is not None else ModuleCalls.of(tree)).calls:
+        if not _calls_method(node, SEND_METHODS):
+            continue
         try:
             calls.append(_send_call(node, scopes))
         except (RecursionError, ValueError, TypeError):  # absurdly deep code: skip this send
@@ -873,6 +870,7 @@ class ContractAnalysis:
     transparent: Callable[[ast.expr], bool]
     connect_sites: Sequence[ConnectSite]
     remote: RemoteSends | None = None
+    calls: ModuleCalls | None = None  # the module's calls, when the caller already has them
     # The library a signal plainly comes from (an import, a name bound to a library's call),
     # before anything is resolved; None when the file does not say.
     hint: Callable[[ast.expr, Scope], Library | None] = lambda expr, scope: None
@@ -881,7 +879,7 @@ class ContractAnalysis:
     shapes: ShapeResolver = field(init=False)
 
     def __post_init__(self) -> None:
-        self.sends = find_send_calls(self.tree, self.scopes)
+        self.sends = find_send_calls(self.tree, self.scopes, self.calls)
         self.index = SendIndex(self.scopes, self.sends, self.remote)
         self.shapes = ShapeResolver(self.scopes, self.transparent)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator, Sequence
 
 from ..libraries.model import Library
@@ -11,6 +12,8 @@ from .connections import bind, method_use
 from .scopes import ModuleScopes
 from .signals import SignalResolver
 from .wrappers import ConnectWrapper, FreshReturner, Summaries, WrappedModule, module_file, summaries_of_file
+
+_CALLED = re.compile(r"\b([A-Za-z_]\w*)\s*\(")  # every name called (or defined) in the text
 
 
 class WrappedCalls:
@@ -24,28 +27,34 @@ class WrappedCalls:
         module_name: str,
         roots: tuple[str, ...],
         sites: Sequence[ConnectSite],
+        calls: Sequence[ast.Call],
     ) -> None:
         self.tree = tree
+        self.calls_in_module = calls
         self.scopes = scopes
         self.roots = roots
         self.own = Summaries(WrappedModule(tree, scopes, module_name), sites)
 
-    def calls(self) -> Iterator[tuple[ast.Call, ConnectWrapper | FreshReturner]]:
-        candidates = self._candidates()
+    def calls(self, source: str) -> Iterator[tuple[ast.Call, ConnectWrapper | FreshReturner]]:
+        candidates = self._candidates(source)
         if not candidates:
             return  # nothing here can call a wrapper: no walk
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in candidates:
+        for node in self.calls_in_module:
+            if isinstance(node.func, ast.Name) and node.func.id in candidates:
                 found = self.scopes.resolve(node.func.id, self.scopes.scope_containing(node))
                 if found is not None and found[0] is self.scopes.module:
                     yield node, candidates[node.func.id]
 
-    def _candidates(self) -> dict[str, ConnectWrapper | FreshReturner]:
-        """The module-level names that are wrappers: own functions, and names imported from the
-        project's modules."""
+    def _candidates(self, source: str) -> dict[str, ConnectWrapper | FreshReturner]:
+        """The module-level names that are wrappers and that the source calls: own functions, and
+        names imported from the project's modules (whose modules are read only then)."""
         found: dict[str, ConnectWrapper | FreshReturner] = {}
+        called = _CALLED.findall(source)
+        if not called:
+            return found
+        names = set(called)
         for name, bindings in self.scopes.module.bindings.items():
-            if len(bindings) != 1:
+            if name not in names or len(bindings) != 1:
                 continue
             binding = bindings[0]
             if binding.kind == "def":

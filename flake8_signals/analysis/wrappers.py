@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..libraries import CONNECT_TEXT
 from ..libraries.model import Parameter, ReceiverKind
 from .connect_sites import ConnectSite, Style, find_connect_sites
 from .project_files import read_source
@@ -194,6 +196,9 @@ def _own_nodes(function: ast.AST) -> list[ast.AST]:
 _MODULES: dict[str, Summaries | None] = {}  # by path; a process-wide cache of modules read from disk
 
 
+_CONNECT_BYTES = re.compile(CONNECT_TEXT.pattern.encode())
+
+
 def summaries_of_file(path: str) -> Summaries | None:
     """The summaries of the project module at ``path`` (a regular file of a sane size), or None."""
     if path not in _MODULES:
@@ -205,8 +210,8 @@ def _read(path: str) -> Summaries | None:
     import importlib.util
 
     data = read_source(path)  # a regular file, never waited for, bounded in size
-    if not isinstance(data, bytes):
-        return None
+    if not isinstance(data, bytes) or not _CONNECT_BYTES.search(data):
+        return None  # no connect in its text: it wraps none (and is not parsed)
     try:
         source = importlib.util.decode_source(data)
         with warnings.catch_warnings():

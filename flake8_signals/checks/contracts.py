@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.connect_sites import ConnectSite
@@ -42,7 +42,7 @@ def wants(source: str) -> bool:
 
 
 def check(context: FileContext) -> Iterator[Finding]:
-    if CONNECT_TEXT.search(context.source) is None and not _may_have_misplaced_send(context.tree):
+    if CONNECT_TEXT.search(context.source) is None and not _may_have_misplaced_send(context.calls.calls):
         return  # plenty of code calls .send() on sockets and generators: skip it cheaply
     project = _Project(context)
     decorators = {id(site.report_node): site for site in context.connect_sites if site.decorated is not None}
@@ -63,7 +63,14 @@ def check(context: FileContext) -> Iterator[Finding]:
         return found is not None and found.use.binds is Binds.RECEIVER
 
     analysis = ContractAnalysis(
-        context.scopes, context.tree, bound, transparent, context.connect_sites, project.sends, resolver.hint
+        context.scopes,
+        context.tree,
+        bound,
+        transparent,
+        context.connect_sites,
+        project.sends,
+        context.calls,
+        resolver.hint,
     )
     if any(context.enabled(code) for code in _RECEIVER_CODES):
         for site in analysis.receiver_sites():
@@ -111,13 +118,12 @@ class _Project:
         return sends_from_index(self._index.sends_for(identity), os.path.abspath(self.context.filename))
 
 
-def _may_have_misplaced_send(tree: ast.AST) -> bool:
+def _may_have_misplaced_send(calls: Sequence[ast.Call]) -> bool:
     return any(
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
+        isinstance(node.func, ast.Attribute)
         and node.func.attr in SEND_METHODS
         and (len(node.args) > 1 or (not node.args and any(k.arg == "sender" for k in node.keywords)))
-        for node in ast.walk(tree)
+        for node in calls
     )
 
 

@@ -30,11 +30,13 @@ _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
 
 # A call of a project function named like a connect wrapper (connect_first(), dynamic_connect()),
 # in a module with no connect of its own: worth reading for wrappers imported from the project.
-_WRAPPER_CALL = re.compile(r"\bconnect(?!ion)\w+\s*\(|_connect(?!ion)\w*\s*\(")
+_WRAPPER_CALL = re.compile(r"connect(?!ion)\w*\s*\(")  # led by a literal: the engine skips ahead
 
 
 def wants(source: str) -> bool:
-    return CONNECT_TEXT.search(source) is not None or _WRAPPER_CALL.search(source) is not None
+    return CONNECT_TEXT.search(source) is not None or (
+        "connect" in source and _WRAPPER_CALL.search(source) is not None
+    )
 
 
 def check(context: FileContext) -> Iterator[Finding]:
@@ -67,9 +69,14 @@ def check(context: FileContext) -> Iterator[Finding]:
 def _through_wrappers(context: FileContext, analysis: LifetimeAnalysis) -> Iterator[Finding]:
     """Calls of the project's connect wrappers and fresh returners (:mod:`..analysis.wrappers`)."""
     wrapped = WrappedCalls(
-        context.tree, context.scopes, context.module_name, context.source_roots, context.connect_sites
+        context.tree,
+        context.scopes,
+        context.module_name,
+        context.source_roots,
+        context.connect_sites,
+        context.calls.calls,
     )
-    for call, summary in wrapped.calls():
+    for call, summary in wrapped.calls(context.source):
         finding = None
         with contained(SITE):
             if not expects_failure(call, context.scopes):
