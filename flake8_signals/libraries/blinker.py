@@ -21,6 +21,7 @@ from .model import (
     Namespaces,
     Parameter,
     ReceiverCall,
+    RuntimeDisconnect,
     RuntimeHook,
     SendForm,
     Weakness,
@@ -250,7 +251,17 @@ LIBRARY = Library(
     # connect_via and connected_to go through connect() too.
     runtime_hooks=(
         RuntimeHook(
-            "blinker.base", "Signal.connect", Parameter("receiver", 0), _CONNECT, "Signal.disconnect"
+            "blinker.base",
+            "Signal.connect",
+            Parameter("receiver", 0),
+            _CONNECT,
+            "Signal.disconnect",
+            sender=Parameter("sender", 1),
+            any_sender="blinker.base.ANY",
+            disconnect_arguments=RuntimeDisconnect(
+                Parameter("receiver", 0), sender=Parameter("sender", 1), any_sender_is_every_sender=True
+            ),
+            internal_modules=("blinker",),
         ),
     ),
     sends=(

@@ -19,6 +19,7 @@ from .model import (
     Library,
     Parameter,
     ReceiverCall,
+    RuntimeDisconnect,
     RuntimeHook,
     SendForm,
     Weakness,
@@ -113,6 +114,13 @@ LIBRARY = Library(
             Parameter("receiver", 0),
             Weakness(Parameter("weak", 2), default=True),
             "Signal.disconnect",
+            sender=Parameter("sender", 1),
+            any_sender="None",
+            key=Parameter("dispatch_uid", 3),
+            disconnect_arguments=RuntimeDisconnect(
+                Parameter("receiver", 0), sender=Parameter("sender", 1), key=Parameter("dispatch_uid", 3)
+            ),
+            internal_modules=("celery.utils.dispatch",),
         ),
     ),
     known_signals=KNOWN_SIGNALS,

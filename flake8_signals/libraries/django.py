@@ -18,6 +18,7 @@ from .model import (
     Library,
     Parameter,
     ReceiverCall,
+    RuntimeDisconnect,
     RuntimeHook,
     SendForm,
     Weakness,
@@ -106,7 +107,10 @@ LIBRARY = Library(
             "sent), none of them positional-only"
         ),
     ),
-    # ModelSignal.connect and @receiver go through Signal.connect.
+    # ModelSignal.connect and @receiver go through Signal.connect (a ModelSignal with a lazy
+    # "app_label.Model" sender through the app registry). With DEBUG=True, connect() checks the
+    # receiver's parameters through an lru_cache that holds it: emptied after each watched connect,
+    # so the runtime checks see what DEBUG=False does.
     runtime_hooks=(
         RuntimeHook(
             "django.dispatch.dispatcher",
@@ -114,6 +118,14 @@ LIBRARY = Library(
             Parameter("receiver", 0),
             Weakness(Parameter("weak", 2), default=True),
             "Signal.disconnect",
+            sender=Parameter("sender", 1),
+            any_sender="None",
+            key=Parameter("dispatch_uid", 3),
+            disconnect_arguments=RuntimeDisconnect(
+                Parameter("receiver", 0), sender=Parameter("sender", 1), key=Parameter("dispatch_uid", 2)
+            ),
+            internal_modules=("django.dispatch", "django.db.models.signals", "django.apps.registry"),
+            connect_caches=("django.utils.inspect._get_func_parameters",),
         ),
     ),
     known_signals=KNOWN_SIGNALS,

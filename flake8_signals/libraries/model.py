@@ -177,18 +177,65 @@ class SendForm:
     wrapper_keyword: str | None = None
 
 
+class WeakTarget(enum.Enum):
+    """What a weak connection refers to weakly at run time: what must stay alive for it to work."""
+
+    # The object connected; a bound method through ``weakref.WeakMethod`` (its instance and function).
+    RECEIVER = "receiver"
+    # The callable inside a ``functools.partial``, and the instance of a bound method (also of a
+    # builtin one): the partial or method object itself may die without loss (psygnal).
+    PARTS = "parts"
+
+
+@dataclass(frozen=True)
+class RuntimeDisconnect:
+    """Where a disconnect callable takes its arguments (positions do not count ``self``)."""
+
+    receiver: Parameter
+    sender: Parameter | None = None
+    signal: Parameter | None = None  # a disconnect function: where the signal is
+    key: Parameter | None = None  # what names the connection in place of the receiver
+    # True: leaving the sender out (or passing the any-sender value) disconnects the receiver from
+    # every sender (blinker); False: only the connection made for every sender.
+    any_sender_is_every_sender: bool = False
+    # Called with neither receiver nor key, it disconnects every receiver of the signal.
+    everything_without_receiver: bool = False
+
+
 @dataclass(frozen=True)
 class RuntimeHook:
     """Where the runtime checks watch connections as they happen: the callable every connect of
     the library goes through (``attribute`` of ``module``: ``"Signal.connect"`` for a method,
     ``"connect"`` for a function), and where its receiver and weak flag are; for a method the
-    positions do not count ``self``. ``disconnect`` is the matching callable, receiver first."""
+    positions do not count ``self``. ``disconnect`` is the matching callable, receiver first
+    unless ``disconnect_arguments`` says otherwise.
+
+    Values are named by import path (``"blinker.base.ANY"``), or ``"None"`` for None.
+    """
 
     module: str
     attribute: str
     receiver: Parameter
     weakness: Weakness
     disconnect: str | None = None
+    # Where the sender is passed (None: the library has no senders). Leaving it out, or passing
+    # ``any_sender``, connects to every sender.
+    sender: Parameter | None = None
+    any_sender: str | None = None
+    # A connect function: where the signal is, and what leaving it out connects to.
+    signal: Parameter | None = None
+    any_signal: str | None = None
+    # An argument that, when true, names the connection in place of the receiver (Django's
+    # dispatch_uid): a connect whose name is already connected for that sender adds nothing.
+    key: Parameter | None = None
+    disconnect_arguments: RuntimeDisconnect | None = None
+    weak_target: WeakTarget = WeakTarget.RECEIVER
+    # Modules (or packages) whose frames are the library's plumbing around the connect, besides
+    # ``module`` itself: the connect site is the first frame outside them.
+    internal_modules: tuple[str, ...] = ()
+    # functools caches that connect may fill with the receiver, keeping it alive where the
+    # library otherwise would not (Django's DEBUG check): emptied after each watched connect.
+    connect_caches: tuple[str, ...] = ()
 
     def receiver_of(self, args: Sequence[object], kwargs: dict[str, object]) -> object:
         return _runtime_value(self.receiver, args, kwargs, None)
@@ -197,6 +244,11 @@ class RuntimeHook:
         if self.weakness.parameter is None:
             return self.weakness.default
         return bool(_runtime_value(self.weakness.parameter, args, kwargs, self.weakness.default))
+
+    @property
+    def disconnect_call(self) -> RuntimeDisconnect:
+        """Where the disconnect callable takes its arguments."""
+        return self.disconnect_arguments or RuntimeDisconnect(self.receiver)
 
 
 def _runtime_value(

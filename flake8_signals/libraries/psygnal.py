@@ -15,11 +15,15 @@ from .model import (
     Library,
     Parameter,
     ReceiverKind,
+    RuntimeDisconnect,
     RuntimeHook,
     Weakness,
+    WeakTarget,
 )
 
 _ALWAYS = Weakness(None, default=True)
+# disconnect() without a slot disconnects every slot.
+_DISCONNECT = RuntimeDisconnect(Parameter("slot", 0), everything_without_receiver=True)
 
 LIBRARY = Library(
     name="psygnal",
@@ -46,15 +50,20 @@ LIBRARY = Library(
         ),
     ),
     weakly_held=frozenset({ReceiverKind.BOUND_METHOD, ReceiverKind.INSTANCE}),
-    # The decorator forms call connect() again with the function.
-    runtime_hooks=(
+    # The decorator forms call connect() again with the function. psygnal is compiled: its own
+    # calls between methods bypass Python attributes, so SignalGroup.connect (which hands the slot
+    # to the group's relay inside psygnal) is a hook of its own.
+    runtime_hooks=tuple(
         RuntimeHook(
-            "psygnal._signal",
-            "SignalInstance.connect",
+            module,
+            f"{owner}.connect",
             Parameter("slot", 0),
             _ALWAYS,
-            "SignalInstance.disconnect",
-        ),
+            f"{owner}.disconnect",
+            disconnect_arguments=_DISCONNECT,
+            weak_target=WeakTarget.PARTS,
+        )
+        for module, owner in (("psygnal._signal", "SignalInstance"), ("psygnal._group", "SignalGroup"))
     ),
     weak_phrase="by weak reference",
     strong_fix="connect a function that holds the object instead",

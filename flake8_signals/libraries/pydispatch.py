@@ -10,7 +10,16 @@ forwards to it with ``sender=self.sender``, weak by default. Receivers are calle
 
 from __future__ import annotations
 
-from .model import Binds, ConnectForm, KnownSignal, Library, Parameter, RuntimeHook, Weakness
+from .model import (
+    Binds,
+    ConnectForm,
+    KnownSignal,
+    Library,
+    Parameter,
+    RuntimeDisconnect,
+    RuntimeHook,
+    Weakness,
+)
 
 # tests/test_library_models.py checks this table against the installed Scrapy.
 KNOWN_SIGNALS = tuple(
@@ -68,7 +77,8 @@ LIBRARY = Library(
             returns=Binds.NOTHING,
         ),
     ),
-    # Scrapy's SignalManager.connect calls dispatcher.connect.
+    # Scrapy's SignalManager.connect calls dispatcher.connect. A disconnect matches the signal and
+    # the sender exactly: Any is a key like any other there.
     runtime_hooks=(
         RuntimeHook(
             "pydispatch.dispatcher",
@@ -76,6 +86,14 @@ LIBRARY = Library(
             Parameter("receiver", 0),
             Weakness(Parameter("weak", 3), default=True),
             "disconnect",
+            sender=Parameter("sender", 2),
+            any_sender="pydispatch.dispatcher.Any",
+            signal=Parameter("signal", 1),
+            any_signal="pydispatch.dispatcher.Any",
+            disconnect_arguments=RuntimeDisconnect(
+                Parameter("receiver", 0), sender=Parameter("sender", 2), signal=Parameter("signal", 1)
+            ),
+            internal_modules=("pydispatch", "scrapy.signalmanager"),
         ),
     ),
     known_signals=KNOWN_SIGNALS,
