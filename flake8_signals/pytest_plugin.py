@@ -8,9 +8,11 @@ Off unless asked for::
 
 or in the ini file: ``signals_check = true`` (also ``fail``, ``warn``, ``false``/``off``).
 
-When it is off, this module does nothing else: blinker is not imported or patched. When it is on,
-blinker's ``Signal.connect``/``disconnect`` are wrapped from ``pytest_configure`` until the end of
-the session (see :class:`flake8_signals.runtime.recorder.Recorder`), and after each test's call
+When it is off, this module does nothing else: no signal library is imported or patched. When it
+is on, the connect/disconnect callables of every signal library the session imports (blinker,
+Django, celery, PyDispatcher/Scrapy, psygnal) are wrapped from ``pytest_configure``, or from when
+the library is imported, until the end of the session (see
+:class:`flake8_signals.runtime.recorder.Recorder`), and after each test's call
 phase the plugin reports every receiver weakly connected during the test's setup or call that was
 garbage-collected while still connected, collecting garbage first when a receiver that could
 still count is alive.
@@ -60,8 +62,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         const="fail",
         default=None,
         help=(
-            "fail each test during which a blinker signal receiver connected with weak=True was "
-            "garbage-collected while still connected"
+            "fail each test during which a signal receiver connected weakly (blinker, Django, celery, "
+            "PyDispatcher, psygnal) was garbage-collected while still connected"
         ),
     )
     group.addoption(
@@ -110,7 +112,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         recorder = Recorder().install()
     except ImportError as error:
-        raise pytest.UsageError(f"--signals-check needs blinker, which cannot be imported: {error}") from None
+        raise pytest.UsageError(f"--signals-check has no signal library to watch: {error}") from None
     check = SignalsCheck(mode, recorder)
     config.add_cleanup(check.close)
     config.pluginmanager.register(check, _PLUGIN_NAME)

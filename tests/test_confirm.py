@@ -584,12 +584,12 @@ def test_recorder_follows_a_hook_description_not_blinker() -> None:
     hook = ConnectHook(
         library="toy",
         runtime=RuntimeHook(
-            __name__, "ToyBus.listen", Parameter("receiver", 0), Weakness(None, default=True)
+            __name__,
+            "ToyBus.listen",
+            Parameter("receiver", 0),
+            Weakness(None, default=True),
+            sender=Parameter("topic", 1),
         ),
-        sender=Parameter("topic", 1),
-        disconnect_sender=None,
-        any_sender=None,
-        internal_packages=(),
     )
     bus = ToyBus()
     assert "listen" not in vars(ToyBus)
@@ -635,6 +635,7 @@ def _connection(path: str, line: int, state: str, receiver: str = "r") -> dict:
         "path": path,
         "line": line,
         "function": "f",
+        "library": "blinker",
         "receiver": receiver,
         "signal": "s",
         "sender": "ANY",

@@ -10,12 +10,15 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
+import inspect
 from pathlib import Path
 
 import pytest
 
 from flake8_signals.libraries import KNOWN_SIGNALS, LIBRARIES, library_named
-from flake8_signals.libraries.model import Library
+from flake8_signals.libraries.model import Library, Parameter, RuntimeHook
+from flake8_signals.runtime.hooks import resolve
+from flake8_signals.runtime.recorder import _locations
 
 _WITH_TABLES = [lib for lib in LIBRARIES if lib.known_signals and lib.key != "blinker"]
 
@@ -150,3 +153,56 @@ def test_django_does_not_need_settings_for_the_tables():
             assert (root.joinpath(*parts).with_suffix(".py")).is_file() or (
                 root.joinpath(*parts) / "__init__.py"
             ).is_file(), module
+
+
+_HOOKS = [
+    pytest.param(library, hook, id=f"{library.key}-{hook.attribute}")
+    for library in LIBRARIES
+    for hook in library.runtime_hooks
+]
+
+
+def _parameters(callable_: object, is_method: bool) -> list[inspect.Parameter]:
+    parameters = list(inspect.signature(callable_).parameters.values())
+    return parameters[1:] if is_method else parameters
+
+
+def _check_parameter(where: str, parameter: Parameter | None, parameters: list[inspect.Parameter]) -> None:
+    if parameter is None:
+        return
+    by_name = {p.name: p for p in parameters}
+    assert parameter.name in by_name, f"{where}: no parameter {parameter.name!r} in {parameters}"
+    actual = by_name[parameter.name]
+    if parameter.position is None:
+        assert actual.kind in (actual.KEYWORD_ONLY, actual.POSITIONAL_OR_KEYWORD), where
+    else:
+        assert parameters.index(actual) == parameter.position, f"{where}: {parameter} is not at its position"
+        assert actual.kind is actual.POSITIONAL_OR_KEYWORD, where
+
+
+@pytest.mark.parametrize(("library", "hook"), _HOOKS)
+def test_runtime_hooks_match_the_installed_library(library: Library, hook: RuntimeHook):
+    """Every argument the runtime checks read is where the model says, and every value it names
+    exists (tests/test_confirm.py and tests/test_pytest_plugin.py run the hooks)."""
+    module = pytest.importorskip(hook.module)
+    owner_path, _, name = hook.attribute.rpartition(".")
+    owner = getattr(module, owner_path) if owner_path else module
+    connect = _parameters(getattr(owner, name), is_method=bool(owner_path))
+    for parameter in (hook.receiver, hook.weakness.parameter, hook.sender, hook.signal, hook.key):
+        _check_parameter(f"{library.key} {hook.attribute}", parameter, connect)
+    assert hook.disconnect is not None
+    disconnect_owner, _, disconnect_name = hook.disconnect.rpartition(".")
+    disconnect = _parameters(
+        getattr(getattr(module, disconnect_owner) if disconnect_owner else module, disconnect_name),
+        is_method=bool(disconnect_owner),
+    )
+    call = hook.disconnect_call
+    for parameter in (call.receiver, call.sender, call.signal, call.key):
+        _check_parameter(f"{library.key} {hook.disconnect}", parameter, disconnect)
+    for path in (hook.any_sender, hook.any_signal):
+        if path is not None:
+            resolve(path)  # raises if it is not there
+    for path in hook.connect_caches:
+        assert callable(resolve(path).cache_clear), path
+    dirs, files = _locations(hook.internal_modules)
+    assert len(dirs) + len(files) >= len(hook.internal_modules), (hook.internal_modules, dirs, files)

@@ -59,7 +59,7 @@ class ChildRun:
         try:
             self.recorder.install()
         except ImportError as error:
-            self.finish(LOAD_ERROR, message=f"blinker cannot be imported in the target environment: {error}")
+            self.finish(LOAD_ERROR, message=f"no signal library to watch in the target environment: {error}")
             return
         timer = threading.Timer(float(self.spec["timeout"]), self._on_timeout)
         timer.daemon = True

@@ -1,4 +1,4 @@
-"""``flake8-signals confirm``: run a target, watch blinker's weak references, join with the linter.
+"""``flake8-signals confirm``: run a target, watch weak signal references, join with the linter.
 
 See ``docs/runtime.md``. The target runs in a child process with a time limit; this module only
 parses the command line, starts the run and prints the report.
@@ -33,9 +33,10 @@ from .runner import (
 HELP = "run a target and confirm SIG1xx findings by watching weak references die"
 
 DESCRIPTION = """\
-Run TARGET in a child process with blinker's Signal.connect/disconnect recorded, then report every
-receiver that was garbage-collected while still connected, joined with the static SIG1xx findings
-of the files involved: confirmed, not reproduced, not reached, or missed by the linter.
+Run TARGET in a child process with the signal libraries' connect/disconnect recorded (blinker,
+Django, celery, PyDispatcher/Scrapy, psygnal), then report every receiver that was
+garbage-collected while still connected, joined with the static SIG1xx findings of the files
+involved: confirmed, not reproduced, not reached, or missed by the linter.
 
 TARGET is one of:
   pkg.module            import the module (the current directory is importable, as with python -m)

@@ -1,25 +1,24 @@
-"""What the recorder wraps: a library model's runtime hook, with what the recorder needs besides.
+"""What the recorder wraps: every library model's runtime hooks, as the recorder uses them.
 
-The callable every connect of a library goes through, where its receiver and weak flag are, and
-the matching disconnect come from the library's model (:class:`~flake8_signals.libraries.model.
-RuntimeHook`). The recorder also needs where the sender is passed (to tell a death after the
-sender's from a loss, and to match a disconnect), which value means "any sender", and, for a
-connect function rather than a method, where the signal is; the models do not declare these
-(yet), so :class:`ConnectHook` adds them. Positions never count ``self``, as in the models.
+Each library describes its hooks once, in its model (:class:`~flake8_signals.libraries.model.
+RuntimeHook`): the callable every connect goes through, where its receiver, weak flag, sender,
+signal and key are, the matching disconnect, what it refers to weakly, and which of the library's
+modules are plumbing. :class:`ConnectHook` adds the model's name for the library and the receiver
+kinds it holds weakly. Positions never count ``self``, as in the models.
 
-Only blinker is watched so far (:data:`DEFAULT_HOOKS`). Importing this module imports no signal
-library.
+Importing this module imports no signal library: :func:`resolve` imports one only when called.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
-from ..libraries import blinker as blinker_model
-from ..libraries.model import Parameter, RuntimeHook
+from ..libraries import LIBRARIES
+from ..libraries.model import ALL_KINDS, Library, Parameter, ReceiverKind, RuntimeDisconnect, RuntimeHook
 
-__all__ = ["BLINKER", "DEFAULT_HOOKS", "MISSING", "ConnectHook", "pick"]
+__all__ = ["DEFAULT_HOOKS", "MISSING", "ConnectHook", "hooks_of", "pick", "resolve"]
 
 #: Returned by :func:`pick` for an argument the call did not pass.
 MISSING: Any = object()
@@ -36,46 +35,49 @@ def pick(parameter: Parameter | None, args: tuple[Any, ...], kwargs: dict[str, A
     return MISSING
 
 
+def resolve(path: str) -> Any:
+    """The value a model names: ``"None"``, or ``module.attribute`` (the module is imported)."""
+    if path == "None":
+        return None
+    module, _, attribute = path.rpartition(".")
+    return getattr(importlib.import_module(module), attribute)
+
+
 @dataclass(frozen=True)
 class ConnectHook:
-    """One library's connect/disconnect callables, as the recorder wraps them.
+    """One connect callable of a library (and its disconnect), as the recorder wraps it.
 
     ``runtime.attribute`` is ``"Class.method"`` (the signal is the object the method is called
-    on) or ``"function"`` (the signal is the argument ``signal``). ``any_sender`` is the dotted
-    path of the value that means "every sender"; a call that passes no sender connects to every
-    sender. ``internal_packages`` are the packages whose frames are skipped when looking for the
-    connect site (the first frame outside the library).
+    on) or ``"function"`` (the signal is the argument ``runtime.signal``). ``name`` is how reports
+    name the library; ``weakly_held`` are the receiver kinds a weak connection holds weakly.
     """
 
     library: str
     runtime: RuntimeHook
-    sender: Parameter | None
-    disconnect_sender: Parameter | None
-    any_sender: str | None
-    internal_packages: tuple[str, ...]
-    signal: Parameter | None = None
-    disconnect_signal: Parameter | None = None
+    name: str = ""
+    weakly_held: frozenset[ReceiverKind] = ALL_KINDS
 
     @property
     def owner(self) -> str:
         """The dotted path, inside ``runtime.module``, of what holds the connect callable."""
         return self.runtime.attribute.rpartition(".")[0]
 
+    @property
+    def disconnect(self) -> RuntimeDisconnect:
+        return self.runtime.disconnect_call
 
-def _blinker() -> ConnectHook:
-    library = blinker_model.LIBRARY
-    (runtime,) = library.runtime_hooks
-    (connect,) = (form for form in library.connects if form.method == runtime.attribute.rpartition(".")[2])
-    return ConnectHook(
-        library=library.key,
-        runtime=runtime,
-        sender=connect.sender,  # Signal.connect(receiver, sender=ANY, weak=True)
-        disconnect_sender=Parameter("sender", 1),  # Signal.disconnect(receiver, sender=ANY)
-        any_sender=min(library.any_sender, key=len),  # blinker.ANY
-        internal_packages=("blinker",),
+    @property
+    def package(self) -> str:
+        """The top-level package to find before anything of the library is imported."""
+        return self.runtime.module.partition(".")[0]
+
+
+def hooks_of(library: Library) -> tuple[ConnectHook, ...]:
+    return tuple(
+        ConnectHook(library.key, runtime, library.short, library.weakly_held)
+        for runtime in library.runtime_hooks
     )
 
 
-BLINKER = _blinker()
-
-DEFAULT_HOOKS: tuple[ConnectHook, ...] = (BLINKER,)
+#: Every library model's hooks.
+DEFAULT_HOOKS: tuple[ConnectHook, ...] = tuple(hook for library in LIBRARIES for hook in hooks_of(library))
