@@ -99,7 +99,8 @@ def test_fails_a_test_that_loses_a_receiver(app: Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "*flake8-signals: 1 signal receiver was garbage-collected while still connected*",
-            "*app.py:15: 'register.<locals>.on_ping' connected to 'plugin-tests-ping-*' in register()*",
+            "*app.py:15: 'register.<locals>.on_ping' connected to blinker signal 'plugin-tests-ping-*' "
+            "in register()*",
             "*flake8-signals: signal receivers lost*",
         ]
     )
@@ -316,10 +317,10 @@ def test_summary_under_xdist(
     signal = f"plugin-tests-ping-{request.node.name}"
     assert _summary(output) == {
         "test_it.py::test_loses_one": [
-            f"app.py:15: 'register.<locals>.on_ping' connected to '{signal}' in register()"
+            f"app.py:15: 'register.<locals>.on_ping' connected to blinker signal '{signal}' in register()"
         ],
         "test_it.py::test_loses_another": [
-            f"app.py:26: 'register_cyclic.<locals>.on_ping_cyclic' connected to '{signal}' "
+            f"app.py:26: 'register_cyclic.<locals>.on_ping_cyclic' connected to blinker signal '{signal}' "
             "in register_cyclic()"
         ],
     }

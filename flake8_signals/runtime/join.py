@@ -50,6 +50,7 @@ class RuntimeSite:
     path: str
     line: int
     function: str
+    library: str
     receiver: str
     signal: str
     sender: str
@@ -122,16 +123,24 @@ def _key(path: str) -> str:
 
 
 def group_connections(connections: Iterable[dict[str, Any]]) -> list[RuntimeSite]:
-    """Aggregate the child's per-connection records by site, receiver, signal and sender."""
-    grouped: dict[tuple[str, int, str, str, str], RuntimeSite] = {}
+    """Aggregate the child's per-connection records by site, library, receiver, signal and sender."""
+    grouped: dict[tuple[str, int, str, str, str, str], RuntimeSite] = {}
     for record in connections:
-        key = (record["path"], record["line"], record["receiver"], record["signal"], record["sender"])
+        key = (
+            record["path"],
+            record["line"],
+            record["library"],
+            record["receiver"],
+            record["signal"],
+            record["sender"],
+        )
         site = grouped.get(key)
         if site is None:
             site = grouped[key] = RuntimeSite(
                 path=record["path"],
                 line=record["line"],
                 function=record["function"],
+                library=record["library"],
                 receiver=record["receiver"],
                 signal=record["signal"],
                 sender=record["sender"],

@@ -137,7 +137,7 @@ class SignalsCheck:
             sender = "" if connection.sender == "ANY" else f" (sender {connection.sender})"
             line = (
                 f"{_display(site.path, rootpath)}:{site.line}: '{connection.receiver}' connected to "
-                f"'{connection.signal}'{sender} in {site.function}()"
+                f"{connection.library} signal '{connection.signal}'{sender} in {site.function}()"
             )
             counts[line] = counts.get(line, 0) + 1
         lines = [line if count == 1 else f"{line} [{count} times]" for line, count in counts.items()]
@@ -162,8 +162,8 @@ class SignalsCheck:
         count = len(lines)
         head = (
             f"flake8-signals: {count} signal receiver{'s were' if count != 1 else ' was'} garbage-collected "
-            "while still connected during this test (blinker holds receivers by weak reference; keep a "
-            "reference to the receiver or connect it with weak=False):"
+            "while still connected during this test (its signal library held it by weak reference; keep "
+            "a reference to the receiver, or connect it strongly):"
         )
         return "\n".join([head, *(f"  {line}" for line in lines)])
 

@@ -70,6 +70,7 @@ def _site_json(site: RuntimeSite) -> dict[str, Any]:
         "path": display_path(site.path),
         "line": site.line,
         "function": site.function,
+        "library": site.library,
         "receiver": site.receiver,
         "signal": site.signal,
         "sender": site.sender,
@@ -160,7 +161,7 @@ def _state_text(site: RuntimeSite) -> str:
 def _runtime_line(site: RuntimeSite) -> str:
     sender = "" if site.sender == "ANY" else f" (sender {site.sender})"
     return (
-        f"      runtime: '{site.receiver}' connected to '{site.signal}'{sender} "
+        f"      runtime: '{site.receiver}' connected to {site.library} signal '{site.signal}'{sender} "
         f"in {site.function}(): {_state_text(site)}"
     )
 

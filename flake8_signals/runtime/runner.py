@@ -258,7 +258,7 @@ def _read_result(path: str, returncode: int | None, killed: bool, timeout: float
 
 
 _OPTIONAL_TEXT = ("message", "traceback", "stage", "source_root")
-_CONNECTION_TEXT = ("path", "function", "receiver", "signal", "sender")
+_CONNECTION_TEXT = ("path", "function", "library", "receiver", "signal", "sender")
 
 
 def _result_from(data: Any, returncode: int | None) -> RunResult:
