@@ -152,6 +152,120 @@ def test_module_target_in_text_format() -> None:
     assert "2 confirmed, 1 missed by the linter, 1 not reproduced, 1 not reached" in out
 
 
+# -- the other libraries: Django, celery, PyDispatcher/Scrapy, psygnal -----------------------------
+
+# Per app: the library as reports name it, and the state of every connection made from the app's
+# files, by (the function that connected it, the receiver). Receivers the library holds strongly
+# (celery's retry=True, psygnal's functions, lambdas and partials of functions) are not recorded.
+LIBRARY_APPS = {
+    "django_app": (
+        "Django",
+        {
+            ("<module>", "on_order_bare"): {"lost": 1},
+            ("register_lost", "register_lost.<locals>.on_order_lost"): {"lost": 1},
+            ("register_decorated", "register_decorated.<locals>.on_finished"): {"lost": 1},
+            ("register_temporary_method", "bound method Mailer.on_order"): {"lost": 1},
+            ("register_kept", "register_kept.<locals>.on_order_kept"): {"alive": 1},
+            ("register_getattr", "bound method Mailer.on_order"): {"lost": 1},
+            ("register_module_level", "on_order_module_level"): {"alive": 1},
+        },
+    ),
+    "celery_app": (
+        "celery",
+        {
+            ("register_lost", "register_lost.<locals>.on_done_lost"): {"lost": 1},
+            ("register_decorated", "register_decorated.<locals>.on_success"): {"lost": 1},
+            ("register_for_sender", "bound method Reporter.on_done"): {"lost": 1},
+            ("register_kept", "register_kept.<locals>.on_done_kept"): {"alive": 1},
+            ("register_getattr", "bound method Reporter.on_done"): {"lost": 1},
+        },
+    ),
+    "pydispatch_app": (
+        "PyDispatcher",
+        {
+            ("register_lost", "register_lost.<locals>.on_saved_lost"): {"lost": 1},
+            ("register_sender_for_weak", "bound method Exporter.on_saved"): {"lost": 1},
+            ("register_kept", "register_kept.<locals>.on_saved_kept"): {"alive": 1},
+            ("register_disconnected", "register_disconnected.<locals>.on_saved_once"): {"disconnected": 1},
+            ("register_getattr", "bound method Exporter.on_saved"): {"lost": 1},
+            ("install_lost", "bound method SpiderLogger.spider_opened"): {"lost": 1},
+            ("install_kept", "bound method SpiderLogger.spider_opened"): {"alive": 1},
+        },
+    ),
+    "psygnal_app": (
+        "psygnal",
+        {
+            ("register_temporary_method", "bound method Listener.on_change"): {"lost": 1},
+            ("register_temporary_instance", "Listener instance"): {"lost": 1},
+            ("register_partial_of_a_method", "partial(bound method Listener.on_change)"): {"lost": 1},
+            ("register_on_a_group", "bound method Listener.on_change"): {"lost": 1},
+            ("register_kept", "bound method Listener.on_change"): {"alive": 1},
+        },
+    ),
+}
+
+
+def app_verdicts(package: str) -> set[tuple[str, str, int]]:
+    """The verdicts the comments of every file of an app announce."""
+    found: set[tuple[str, str, int]] = set()
+    for path in sorted((APPS / package).glob("*.py")):
+        found |= expected_verdicts(path, f"{package}/{path.name}")
+    return found
+
+
+def app_states(document: dict, package: str) -> tuple[set[str], dict[tuple[str, str], dict[str, int]]]:
+    """The libraries and the non-zero states of the connections made from an app's own files (a
+    library connects receivers of its own, too)."""
+    sites = [site for site in document["connections"] if site["path"].startswith(f"{package}/")]
+    states: dict[tuple[str, str], dict[str, int]] = {}
+    for site in sites:
+        counts = states.setdefault((site["function"], site["receiver"]), {})
+        for state, count in site["states"].items():
+            if count:
+                counts[state] = counts.get(state, 0) + count
+    return {site["library"] for site in sites}, states
+
+
+@pytest.mark.parametrize("package", sorted(LIBRARY_APPS))
+def test_every_verdict_for_each_library(package: str) -> None:
+    document, completed = confirm_json(f"{package}:create")
+    assert completed.returncode == 1, completed.stderr
+    expected = app_verdicts(package)
+    assert {status for status, _, _ in expected} == set(join.RESULT_STATUSES)
+    assert verdicts(document) == expected
+    library, states = LIBRARY_APPS[package]
+    assert app_states(document, package) == ({library}, states)
+    assert document["summary"]["lost_receivers"] >= sum(s.get("lost", 0) for s in states.values())
+
+
+def test_django_with_debug_true_is_reported_as_production_sees_it() -> None:
+    production, _ = confirm_json("django_app:create")
+    development, completed = confirm_json("django_app:create_debug")
+    assert completed.returncode == 1
+    assert verdicts(development) == verdicts(production) == app_verdicts("django_app")
+    assert app_states(development, "django_app") == app_states(production, "django_app")
+    text = confirm("django_app:create_debug").stdout
+    assert "django_app/handlers.py:26:5: CONFIRMED: SIG101 local function 'on_order_lost'" in text
+    assert "'register_lost.<locals>.on_order_lost' connected to Django signal 'order_placed'" in text
+
+
+@pytest.mark.parametrize(("factory", "called"), [("create", False), ("create_debug", True)])
+def test_django_with_debug_true_hides_the_losses_without_the_tools(factory: str, called: bool) -> None:
+    """What the test above is up against: run on its own, with DEBUG=True the app's lost function
+    receivers are still called (Django's connect-time check keeps them in a cache)."""
+    completed = subprocess.run(
+        [sys.executable, "-c", f"import django_app; django_app.{factory}()"],
+        cwd=APPS,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    for line in ("lost ready", "bare decorator ready"):
+        assert (line in completed.stdout.splitlines()) is called, completed.stdout
+    assert "mail ready" not in completed.stdout  # a temporary object's method is lost either way
+
+
 def test_target_that_raises_still_reports() -> None:
     document, completed = confirm_json("raising:create")
     assert completed.returncode == 1
@@ -608,6 +722,88 @@ def test_recorder_follows_a_hook_description_not_blinker() -> None:
     assert records == [
         ("test_recorder_follows_a_hook_description_not_blinker.<locals>.nested", "'topic-a'", "lost"),
         ("_module_level", "ANY", "alive"),
+    ]
+
+
+def test_installing_imports_no_library_and_wraps_each_once_the_program_imports_it() -> None:
+    code = """
+import sys
+from flake8_signals.runtime.recorder import Recorder, is_wrapped
+LIBRARIES = ("blinker", "django", "celery", "pydispatch", "psygnal", "scrapy")
+recorder = Recorder().install()
+print(sorted(name for name in LIBRARIES if name in sys.modules))
+from django.dispatch import Signal
+import psygnal
+from pydispatch import dispatcher
+wrapped = lambda: [
+    is_wrapped(Signal.connect), is_wrapped(psygnal.SignalInstance.connect),
+    is_wrapped(psygnal.SignalGroup.disconnect), is_wrapped(dispatcher.connect),
+]
+print(wrapped(), sorted(name for name in LIBRARIES if name in sys.modules), recorder.problems)
+recorder.uninstall()
+print(wrapped(), [type(finder).__name__ for finder in sys.meta_path].count("_AfterImport"))
+"""
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        "[]",
+        "[True, True, True, True] ['django', 'psygnal', 'pydispatch'] []",
+        "[False, False, False, False] 0",
+    ]
+
+
+def test_recorder_follows_each_librarys_rules_for_keys_and_disconnects() -> None:
+    import django.dispatch
+    import psygnal
+    from pydispatch import dispatcher
+
+    class Document:
+        changed = psygnal.Signal(int)
+
+    class Listener:
+        def on_change(self, value: object = None, **kwargs: object) -> None:
+            pass
+
+    order_placed = django.dispatch.Signal()
+    document = Document()
+    keep: list[object] = []
+    with Recorder() as recorder:
+
+        def first(**kwargs: object) -> None:
+            pass
+
+        def second(**kwargs: object) -> None:
+            pass
+
+        def by_key(**kwargs: object) -> None:
+            pass
+
+        order_placed.connect(first, dispatch_uid="uid")
+        order_placed.connect(second, dispatch_uid="uid")  # the key is taken: never connected
+        order_placed.connect(by_key, dispatch_uid="other")
+        order_placed.disconnect(dispatch_uid="other")
+        order_placed.connect(first, sender=Listener)  # for one sender...
+        order_placed.disconnect(first)  # ...which a disconnect for every sender does not end
+        dispatcher.connect(first, signal="".join(["item", "-saved"]))
+        dispatcher.disconnect(first, signal="item-saved")  # an equal string is the same signal
+        listeners = [Listener(), Listener()]
+        for listener in listeners:
+            document.changed.connect(listener.on_change)
+        document.changed.disconnect()  # every slot
+        keep.append(first)
+        del first, second, by_key, listeners
+        recorder.collect()
+        states = [
+            (c.library, c.receiver.rpartition(".")[2], c.sender, c.state) for c in recorder.connections()
+        ]
+    assert states == [
+        ("Django", "first", "ANY", "alive"),
+        ("Django", "second", "ANY", "disconnected"),
+        ("Django", "by_key", "ANY", "disconnected"),
+        ("Django", "first", f"class {Listener.__qualname__}", "alive"),
+        ("PyDispatcher", "first", "ANY", "disconnected"),
+        ("psygnal", "on_change", "ANY", "disconnected"),
+        ("psygnal", "on_change", "ANY", "disconnected"),
     ]
 
 
