@@ -413,6 +413,188 @@ def test_collects_garbage_only_when_a_loss_could_still_be_found(app: Pytester) -
     }
 
 
+# -- the other libraries ---------------------------------------------------------------------------
+
+# An app module per library: register() loses a receiver, register_kept() connects one that lives.
+LIBRARY_APPS = {
+    "django": """
+from django.dispatch import Signal
+
+ping = Signal()
+
+
+def on_ping_module_level(sender, **kwargs):
+    pass
+
+
+def register():
+    def on_ping(sender, **kwargs):
+        pass
+
+    ping.connect(on_ping)
+
+
+def register_kept():
+    ping.connect(on_ping_module_level, dispatch_uid="kept")
+""",
+    "celery": """
+from celery.utils.dispatch import Signal
+
+ping = Signal(name="ping")
+
+
+def on_ping_module_level(sender=None, **kwargs):
+    pass
+
+
+def register():
+    @ping.connect
+    def on_ping(sender=None, **kwargs):
+        pass
+
+
+def register_kept():
+    ping.connect(on_ping_module_level)
+""",
+    "pydispatch": """
+from pydispatch import dispatcher
+
+PING = "ping"
+
+
+def on_ping_module_level():
+    pass
+
+
+def register():
+    def on_ping():
+        pass
+
+    dispatcher.connect(on_ping, signal=PING)
+
+
+def register_kept():
+    dispatcher.connect(on_ping_module_level, signal=PING)
+""",
+    "psygnal": """
+import functools
+
+from psygnal import Signal
+
+
+class Emitter:
+    ping = Signal()
+
+
+class Listener:
+    def on_ping(self):
+        pass
+
+
+EMITTER = Emitter()
+KEPT = Listener()
+
+
+def register():
+    EMITTER.ping.connect(Listener().on_ping)
+
+
+def register_kept():
+    def on_ping():
+        pass
+
+    EMITTER.ping.connect(on_ping)  # psygnal holds functions,
+    EMITTER.ping.connect(lambda: None)  # lambdas
+    EMITTER.ping.connect(functools.partial(on_ping))  # and partials of functions strongly
+    EMITTER.ping.connect(KEPT.on_ping)
+""",
+}
+# What the failure says of each library's lost receiver.
+LIBRARY_LOSSES = {
+    "django": "*app.py:14: 'register.<locals>.on_ping' connected to Django signal 'ping' in register()",
+    # The decorator's line (Python 3.10: the def's).
+    "celery": "*app.py:1[12]: 'register.<locals>.on_ping' connected to celery signal 'ping' in register()",
+    "pydispatch": (
+        "*app.py:14: 'register.<locals>.on_ping' connected to PyDispatcher signal 'ping' in register()"
+    ),
+    "psygnal": "*app.py:20: 'bound method Listener.on_ping' connected to psygnal signal 'ping' in register()",
+}
+LIBRARY_TESTS = """
+import app
+
+
+def test_loses_a_receiver():
+    app.register()
+
+
+def test_keeps_its_receivers():
+    app.register_kept()
+"""
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARY_APPS))
+def test_fails_a_test_that_loses_a_receiver_of_each_library(pytester: pytest.Pytester, library: str) -> None:
+    pytester.makepyfile(app=LIBRARY_APPS[library], test_it=LIBRARY_TESTS)
+    pytester.syspathinsert()
+    result = Pytester(pytester).runpytest("--signals-check", "-v")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_it.py::test_loses_a_receiver FAILED*",
+            "*test_it.py::test_keeps_its_receivers PASSED*",
+            "*flake8-signals: 1 signal receiver was garbage-collected while still connected*",
+            LIBRARY_LOSSES[library],
+        ],
+        consecutive=False,
+    )
+    Pytester(pytester).runpytest().assert_outcomes(passed=2)  # off: the same tests pass
+
+
+def test_django_with_debug_true_fails_as_production_would(pytester: pytest.Pytester) -> None:
+    # Django keeps a function connected with DEBUG=True alive in its connect-time cache; the check
+    # empties that cache, so the test fails as it would with DEBUG=False.
+    pytester.makeconftest(
+        """
+        from django.conf import settings
+
+        settings.configure(DEBUG=True)
+        """
+    )
+    pytester.makepyfile(
+        app=LIBRARY_APPS["django"],
+        test_it=LIBRARY_TESTS
+        + """
+
+def test_the_loss_is_hidden_without_the_check(request):
+    import gc
+    import weakref
+
+    received = []
+
+    def register():
+        def on_ping(sender, **kwargs):
+            received.append(sender)
+
+        app.ping.connect(on_ping)
+        return weakref.ref(on_ping)
+
+    ref = register()
+    gc.collect()
+    app.ping.send("me")
+    checked = request.config.getoption("signals_check") == "fail"
+    assert (ref() is None) is checked
+    assert received == ([] if checked else ["me"])
+""",
+    )
+    pytester.syspathinsert()
+    result = pytester.runpytest_subprocess("-p", "flake8_signals.pytest_plugin", "--signals-check", "-v")
+    result.assert_outcomes(failed=2, passed=1)
+    result.stdout.fnmatch_lines(
+        ["*test_loses_a_receiver FAILED*", LIBRARY_LOSSES["django"]], consecutive=False
+    )
+    pytester.runpytest_subprocess("-p", "flake8_signals.pytest_plugin").assert_outcomes(passed=3)
+
+
 def test_warn_mode(app: Pytester) -> None:
     app.makepyfile(test_it=LOSING_TEST)
     result = app.runpytest("--signals-check=warn")
@@ -501,12 +683,19 @@ def test_inert_unless_enabled_does_not_even_import_blinker(pytester: pytest.Pyte
         import sys
 
 
-        def test_nothing_imported():
-            assert "blinker" not in sys.modules
-            assert "flake8_signals.runtime" not in sys.modules
+        LIBRARIES = ("blinker", "django", "celery", "pydispatch", "psygnal", "scrapy")
+
+
+        def test_nothing_imported(request):
+            assert [name for name in LIBRARIES if name in sys.modules] == []
+            if request.config.getoption("signals_check") is None:
+                assert "flake8_signals.runtime" not in sys.modules
         """
     )
     result = pytester.runpytest_subprocess("-p", "flake8_signals.pytest_plugin")
+    result.assert_outcomes(passed=1)
+    # On, it wraps a library only once the session imports it.
+    result = pytester.runpytest_subprocess("-p", "flake8_signals.pytest_plugin", "--signals-check")
     result.assert_outcomes(passed=1)
 
 
