@@ -239,12 +239,15 @@ def _describe_signal(signal: object, any_signal: object, namespace: dict[str, An
     """The signal's own name; else the string it is; else its name where connect was called."""
     if signal is any_signal:
         return "ANY"
-    name = getattr(signal, "name", None)
-    if isinstance(name, str) and name:
-        return name
-    if isinstance(signal, str):
-        return signal
-    found = _name_in(namespace, signal) if namespace is not None else None
+    try:
+        name = getattr(signal, "name", None)
+        if isinstance(name, str) and name:
+            return name
+        if isinstance(signal, str):
+            return signal
+        found = _name_in(namespace, signal) if namespace is not None else None
+    except Exception:  # a signal object with an odd __getattr__: still worth recording
+        found = None
     return found or f"anonymous {type(signal).__qualname__}"
 
 
