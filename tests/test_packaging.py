@@ -324,3 +324,27 @@ def test_fast_tests_pass_at_the_declared_floors(unpacked: Path, tmp_path: Path) 
         ", ".join(f"{n} {v}" for n, v in pins.items()),
         run_fast_tests(python, unpacked),
     )
+
+
+@pytest.mark.slow
+def test_site_builds_with_only_what_read_the_docs_installs(unpacked: Path, tmp_path: Path) -> None:
+    """.readthedocs.yaml: `pip install .[docs]`, then `mkdocs build --strict` on mkdocs.yml."""
+    python = fresh_venv(sys.executable, tmp_path / "venv")
+    pip_install(python, f"{unpacked}[docs]")
+    site = tmp_path / "html"
+    run(
+        [
+            str(python),
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            "mkdocs.yml",
+            "--site-dir",
+            str(site),
+        ],
+        cwd=unpacked,
+    )
+    assert (site / "rules" / next(iter(RULES)) / "index.html").is_file()
+    assert (site / "confirm.schema.json").is_file()
