@@ -30,6 +30,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+import flake8_signals
 from flake8_signals.rules import DOCS_BASE_URL, RULES
 from tests.support import tool_missing
 
@@ -109,6 +110,20 @@ def test_readme_links_to_the_project_reach_real_pages() -> None:
     for link in repository:
         path = link.removeprefix(REPOSITORY).removeprefix("/tree/main/").removeprefix("/blob/main/")
         assert path and (ROOT / path).exists(), link
+
+
+def test_version_changelog_and_precommit_rev_agree() -> None:
+    """What the release recipe in docs/development.md changes together."""
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert flake8_signals.__version__ == version
+    changelog = (ROOT / "docs" / "changelog.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## {re.escape(version)} \(", changelog, re.MULTILINE)
+    precommit = (ROOT / "docs" / "pre-commit.md").read_text(encoding="utf-8")
+    ours = re.search(rf"- repo: {re.escape(REPOSITORY)}\n\s+rev: (\S+)", precommit)
+    assert ours and ours.group(1) == f"v{version}"
+    recipe = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
+    for step in ("python -m build", "twine check --strict dist/*", "git tag -a vX.Y.Z"):
+        assert step in recipe
 
 
 @pytest.mark.parametrize(
