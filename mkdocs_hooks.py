@@ -1,7 +1,7 @@
 """mkdocs hooks (``hooks:`` in mkdocs.yml): what the site takes from the rule pages and the package.
 
-- Each generated rule page (docs/rules/SIG*.md) is listed in the nav under the rules index, so a
-  new rule needs no edit of mkdocs.yml.
+- Each generated rule page (docs/rules/SIG*.md) and library page (docs/libraries/*.md) is listed
+  in the nav under its index, so a new rule or library needs no edit of mkdocs.yml.
 - The JSON Schema of ``flake8-signals confirm --format json`` is served, from the installed
   package's own file (Read the Docs installs the package), at the URL its ``$id`` names: the two
   cannot differ.
@@ -18,23 +18,32 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-RULES_INDEX = "rules/index.md"
+# Generated sections: the nav entry naming the index, and the index's pages (nav titles: a rule
+# page is listed by its code, a library page by its own title).
+SECTIONS = {"rules/index.md": ("SIG*.md", True), "libraries/index.md": ("*.md", False)}
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    pages = sorted(path.name for path in (Path(config.docs_dir) / "rules").glob("SIG*.md"))
-    config.nav = [_with_rule_pages(entry, pages) for entry in config.nav or []]
+    config.nav = [_expanded(entry, Path(config.docs_dir)) for entry in config.nav or []]
     return config
 
 
-def _with_rule_pages(entry: Any, pages: list[str]) -> Any:
-    """The nav entry ``{title: rules/index.md}`` becomes a section of the index and every page."""
+def _expanded(entry: Any, docs: Path) -> Any:
+    """A nav entry ``{title: <section>/index.md}`` becomes a section of the index and its pages."""
     if isinstance(entry, dict) and len(entry) == 1:
         ((title, value),) = entry.items()
-        if value == RULES_INDEX:
-            return {title: [{"All rules": RULES_INDEX}, *({page[:-3]: f"rules/{page}"} for page in pages)]}
+        if isinstance(value, str) and value in SECTIONS:
+            pattern, by_code = SECTIONS[value]
+            directory = value.rsplit("/", 1)[0]
+            paths = sorted(
+                f"{directory}/{page.name}"
+                for page in (docs / directory).glob(pattern)
+                if page.name != "index.md"
+            )
+            pages = [{Path(path).stem: path} if by_code else path for path in paths]
+            return {title: [{f"All {title.lower()}": value}, *pages]}
         if isinstance(value, list):
-            return {title: [_with_rule_pages(child, pages) for child in value]}
+            return {title: [_expanded(child, docs) for child in value]}
     return entry
 
 

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,14 +108,14 @@ def site(browser: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-def layout(browser: str, site: Path, page: str, width: int, tmp_path: Path) -> dict:
+def measure(browser: str, site: Path, page: str, width: int) -> dict:
     """What Chromium measured on ``page`` (a path under the site) in a window ``width`` px wide."""
     source = site / page / "index.html"
     probed = source.with_name("index.probed.html")
     probed.write_text(
         source.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8"
     )
-    profile = tmp_path / f"profile-{width}"
+    profile = site.parent / f"{site.name}-profile-{width}-{page.replace('/', '-')}"
     proc = subprocess.run(
         [
             browser,
@@ -144,36 +145,75 @@ def layout(browser: str, site: Path, page: str, width: int, tmp_path: Path) -> d
     return facts
 
 
+@pytest.fixture(scope="module")
+def layout(browser: str, site: Path) -> Callable[[str, int], dict]:
+    """measure(), once per page and width."""
+    cache: dict[tuple[str, int], dict] = {}
+
+    def facts(page: str, width: int) -> dict:
+        if (page, width) not in cache:
+            cache[page, width] = measure(browser, site, page, width)
+        return cache[page, width]
+
+    return facts
+
+
 def outside(inner: dict, outer: dict) -> bool:
     return inner["left"] < outer["left"] - 0.5 or inner["right"] > outer["right"] + 0.5
 
 
+def tables_out_of_sight(facts: dict) -> list[str]:
+    """Tables, or cells of their last column, not wholly inside the content column."""
+    problems = []
+    for number, table in enumerate(facts["tables"], start=1):
+        if outside(table["box"], facts["content"]):
+            problems.append(f"table {number} is wider than the content column")
+        if table["hiddenWidth"] > 0:
+            problems.append(f"table {number} hides {table['hiddenWidth']} px behind a scrollbar")
+        problems += [
+            f"table {number}: {cell['text']!r} is out of the content column"
+            for cell in table["lastColumn"]
+            if outside(cell["box"], facts["content"])
+        ]
+    return problems
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-def test_rules_table_fits_the_content_column(browser: str, site: Path, width: int, tmp_path: Path) -> None:
-    facts = layout(browser, site, "rules", width, tmp_path)
+def test_rules_table_fits_the_content_column(layout: Callable[[str, int], dict], width: int) -> None:
+    facts = layout("rules", width)
     (table,) = facts["tables"]
-    assert not outside(table["box"], facts["content"]), (table["box"], facts["content"])
-    assert table["hiddenWidth"] <= 0, "part of the table is scrolled out of sight"
-    default = table["lastColumn"]
-    assert [cell["text"] for cell in default] == ["Default"] + [
+    assert [cell["text"] for cell in table["lastColumn"]] == ["Default"] + [
         "on" if rule.default_enabled else "off" for rule in RULES.values()
     ]
-    assert [cell["text"] for cell in default if outside(cell["box"], facts["content"])] == []
+    assert tables_out_of_sight(facts) == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_rule_page_is_in_the_sidebar(browser: str, site: Path, width: int, tmp_path: Path) -> None:
-    first = next(iter(RULES))
-    for page in ("rules", f"rules/{first}"):
-        facts = layout(browser, site, page, width, tmp_path)
-        shown = {link["text"]: link for link in facts["nav"] if link["box"]["bottom"] > link["box"]["top"]}
-        assert set(RULES) <= set(shown), (
-            f"{page}: rule pages missing from the sidebar: {set(RULES) - set(shown)}"
-        )
-        for code in RULES:
-            # The theme links the page being shown as "#".
-            target = (
-                page if shown[code]["href"] == "#" else shown[code]["url"].removeprefix(site.as_uri() + "/")
-            )
-            assert target.rstrip("/") == f"rules/{code}", shown[code]
-            assert not outside(shown[code]["box"], facts["sidebar"])
+@pytest.mark.parametrize("page", ["libraries", "libraries/django", "configuration"])
+def test_other_tables_fit_too(layout: Callable[[str, int], dict], page: str, width: int) -> None:
+    facts = layout(page, width)
+    assert facts["tables"]
+    assert tables_out_of_sight(facts) == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", ["rules", f"rules/{next(iter(RULES))}", "libraries/django"])
+def test_every_rule_and_library_page_is_in_the_sidebar(
+    layout: Callable[[str, int], dict], site: Path, page: str, width: int
+) -> None:
+    facts = layout(page, width)
+    shown = {
+        # The theme links the page being shown as "#".
+        (page if link["href"] == "#" else link["url"].removeprefix(site.as_uri() + "/")).rstrip("/"): link
+        for link in facts["nav"]
+        if link["box"]["bottom"] > link["box"]["top"]
+    }
+    expected = {f"rules/{code}" for code in RULES} | {
+        f"libraries/{path.stem}"
+        for path in (ROOT / "docs" / "libraries").glob("*.md")
+        if path.stem != "index"
+    }
+    assert sorted(expected - set(shown)) == [], f"{page}: pages missing from the sidebar"
+    for code in RULES:
+        assert shown[f"rules/{code}"]["text"] == code
+    assert [target for target in expected if outside(shown[target]["box"], facts["sidebar"])] == []

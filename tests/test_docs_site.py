@@ -234,22 +234,28 @@ def test_confirm_schema_is_served_at_its_id(site: Path) -> None:
     assert (site / schema_id.removeprefix(site_url)).read_bytes() == package_file.read_bytes()
 
 
-def _nav_links(page: Path) -> dict[str, str]:
-    """The sidebar's links on a built page, text -> href."""
+def _nav_targets(page: Path) -> dict[Path, str]:
+    """The pages the sidebar of a built page links to (directories), with the links' text."""
     html = page.read_text(encoding="utf-8")
     start = html.index('<div class="wy-menu wy-menu-vertical"')
     nav = html[start : html.index("</div>", start)]
-    return {text.strip(): href for href, text in re.findall(r'<a [^>]*href="([^"]*)"[^>]*>([^<]*)</a>', nav)}
+    return {
+        # The theme links the page being shown as "#".
+        page.parent if href == "#" else (page.parent / href).resolve(): text.strip()
+        for href, text in re.findall(r'<a [^>]*href="([^"#]*|#)"[^>]*>([^<]*)</a>', nav)
+    }
 
 
-def test_every_page_lists_every_rule_in_the_sidebar(site: Path) -> None:
+def test_every_page_lists_every_rule_and_library_in_the_sidebar(site: Path) -> None:
+    expected = {site / "rules" / code: code for code in RULES}
+    libraries = [p.stem for p in (DOCS / "libraries").glob("*.md") if p.stem != "index"]
+    assert libraries
     pages = sorted(site.glob("**/index.html"))
-    assert len(pages) > len(RULES)
+    assert len(pages) > len(RULES) + len(libraries)
     for page in pages:
-        links = _nav_links(page)
+        targets = _nav_targets(page)
         here = page.parent.relative_to(site).as_posix()
-        for code in RULES:
-            href = links.get(code)
-            assert href is not None, f"{here}: no {code} in the sidebar"
-            target = (page.parent / href).resolve() if href != "#" else page.parent
-            assert target == site / "rules" / code, (here, code, href)
+        for target, text in expected.items():
+            assert targets.get(target) == text, f"{here}: no {text} in the sidebar"
+        missing = [name for name in libraries if site / "libraries" / name not in targets]
+        assert missing == [], f"{here}: libraries missing from the sidebar"
