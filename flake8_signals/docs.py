@@ -78,11 +78,14 @@ def rules_index(rules: Iterable[Rule]) -> str:
     return "\n".join(lines)
 
 
-def rules_table(rules: Iterable[Rule], link_prefix: str = "docs/rules/") -> str:
+def rules_table(rules: Iterable[Rule], link_prefix: str | None = None) -> str:
+    """The rules as a Markdown table. Each code links ``{link_prefix}{code}.md`` or, when
+    ``link_prefix`` is None, its page on the docs site: the README's links must work on PyPI."""
     rows = ["| Code | Name | What it flags | Default |", "|---|---|---|---|"]
     for rule in rules:
         default = "on" if rule.default_enabled else "off"
-        link = f"[{rule.code}]({link_prefix}{rule.code}.md)"
+        target = rule.docs_url if link_prefix is None else f"{link_prefix}{rule.code}.md"
+        link = f"[{rule.code}]({target})"
         rows.append(f"| {link} | `{rule.name}` | {rule.summary} | {default} |")
     return "\n".join(rows) + "\n"
 

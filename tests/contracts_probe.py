@@ -21,6 +21,7 @@ here by ``asyncio.run`` (what Flask's docs suggest overriding ``async_to_sync`` 
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import functools
@@ -39,6 +40,14 @@ _PASS_THROUGH = {
     os.path.abspath(contextlib.__file__),
     os.path.abspath(functools.__file__),
 }
+# Python 3.10 attributes a decorator's call to the `def` line (3.11+ to the decorator's line);
+# the fixtures mark the outermost decorator, so map the one to the other.
+with open(target, encoding="utf-8") as _handle:
+    _DECORATED = {
+        node.lineno: node.decorator_list[0].lineno
+        for node in ast.walk(ast.parse(_handle.read()))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list
+    }
 original_connect = blinker.base.Signal.connect
 original_send = blinker.base.Signal.send
 original_send_async = blinker.base.Signal.send_async
@@ -53,7 +62,7 @@ def _fixture_line() -> int | None:
     while frame is not None:
         filename = os.path.abspath(frame.f_code.co_filename)
         if filename == target:
-            return frame.f_lineno
+            return _DECORATED.get(frame.f_lineno, frame.f_lineno)
         if filename not in _PASS_THROUGH:
             return None  # connected or sent by a library (Flask) on its own behalf
         frame = frame.f_back

@@ -52,6 +52,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
+
+import pytest
 
 from flake8_signals.api import check_file
 from flake8_signals.findings import Finding
@@ -336,6 +339,18 @@ def run_probe(path: Path) -> list[dict]:
     if completed.returncode != 0:
         raise AssertionError(f"probe failed for {path.name}:\n{completed.stderr}")
     return json.loads(completed.stdout)
+
+
+# Set by .ci/run: a test that needs an external tool (Chromium, the oldest supported Python)
+# fails where it would otherwise skip for want of it.
+REQUIRE_TOOLS = "FLAKE8_SIGNALS_REQUIRE_TOOLS"
+
+
+def tool_missing(reason: str) -> NoReturn:
+    """Skip for a missing tool, or fail when CI demands every tool (REQUIRE_TOOLS set)."""
+    if os.environ.get(REQUIRE_TOOLS):
+        pytest.fail(f"{reason} ({REQUIRE_TOOLS} is set)")
+    pytest.skip(reason)
 
 
 if __name__ == "__main__":

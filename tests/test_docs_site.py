@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.specifiers import SpecifierSet
 
 from flake8_signals.rules import DOCS_BASE_URL, RULES
 
@@ -96,6 +97,7 @@ def test_every_page_is_reachable() -> None:
 
 def test_broken_link_fails_the_strict_build(tmp_path: Path) -> None:
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copy(ROOT / "mkdocs_hooks.py", tmp_path / "mkdocs_hooks.py")
     shutil.copytree(DOCS, tmp_path / "docs")
     page = tmp_path / "docs" / "changelog.md"
     page.write_text(page.read_text() + "\nSee [the old page](no-such-page.md).\n")
@@ -198,3 +200,62 @@ def test_precommit_docs_use_real_hook_ids() -> None:
     assert {hook["id"] for hook in ours["hooks"]} <= shipped
     assert flake8_hook["repo"] == "https://github.com/PyCQA/flake8"
     assert flake8_hook["hooks"][0]["additional_dependencies"] == ["flake8-signals"]
+
+
+# --- hosting on Read the Docs -----------------------------------------------------------------
+
+
+def _project() -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_readthedocs_builds_this_site_strictly() -> None:
+    config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
+    assert config["version"] == 2
+    assert config["mkdocs"] == {"configuration": "mkdocs.yml", "fail_on_warning": True}  # --strict
+    assert set(config["build"]) == {"os", "tools"} and "python" in config["build"]["tools"]
+    assert config["python"]["install"] == [{"method": "pip", "path": ".", "extra_requirements": ["docs"]}]
+    project = _project()["project"]
+    docs, test = (project["optional-dependencies"][extra] for extra in ("docs", "test"))
+    assert set(docs) <= set(test), "the tests build the site with what Read the Docs installs"
+    python = config["build"]["tools"]["python"]
+    assert SpecifierSet(project["requires-python"]).contains(python)
+
+
+def test_confirm_schema_is_served_at_its_id(site: Path) -> None:
+    package_file = ROOT / "flake8_signals" / "runtime" / "confirm.schema.json"
+    schema_id = json.loads(package_file.read_text(encoding="utf-8"))["$id"]
+    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]
+    assert schema_id.startswith(site_url)
+    assert (site / schema_id.removeprefix(site_url)).read_bytes() == package_file.read_bytes()
+
+
+def _nav_targets(page: Path) -> dict[Path, str]:
+    """The pages the sidebar of a built page links to (directories), with the links' text."""
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<div class="wy-menu wy-menu-vertical"')
+    nav = html[start : html.index("</div>", start)]
+    return {
+        # The theme links the page being shown as "#".
+        page.parent if href == "#" else (page.parent / href).resolve(): text.strip()
+        for href, text in re.findall(r'<a [^>]*href="([^"#]*|#)"[^>]*>([^<]*)</a>', nav)
+    }
+
+
+def test_every_page_lists_every_rule_and_library_in_the_sidebar(site: Path) -> None:
+    expected = {site / "rules" / code: code for code in RULES}
+    libraries = [p.stem for p in (DOCS / "libraries").glob("*.md") if p.stem != "index"]
+    assert libraries
+    pages = sorted(site.glob("**/index.html"))
+    assert len(pages) > len(RULES) + len(libraries)
+    for page in pages:
+        targets = _nav_targets(page)
+        here = page.parent.relative_to(site).as_posix()
+        for target, text in expected.items():
+            assert targets.get(target) == text, f"{here}: no {text} in the sidebar"
+        missing = [name for name in libraries if site / "libraries" / name not in targets]
+        assert missing == [], f"{here}: libraries missing from the sidebar"

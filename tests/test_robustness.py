@@ -780,6 +780,9 @@ def test_cli_null_bytes(tmp_path, flake8_args):
     )
     with pytest.raises((SyntaxError, ValueError)) as caught:
         compile((tmp_path / "nul.py").read_bytes(), "nul.py", "exec")
+    if caught.type is ValueError:
+        # Python 3.10's compile() raises ValueError here, which flake8 itself does not catch.
+        pytest.skip("flake8 crashes on null bytes under this Python, with or without the plugin")
     assert_cli(
         tmp_path,
         flake8_args,

@@ -4,6 +4,7 @@ strongly (psygnal; tests/fixtures/libraries/psygnal/sig1xx_left_alone.py proves 
 
 from __future__ import annotations
 
+import sys
 import textwrap
 
 import pytest
@@ -95,6 +96,8 @@ def test_not_reported_when_no_weak_reference_can_be_made(classes):
 
 @pytest.mark.parametrize("classes", WEAK_REFERENCES.values(), ids=WEAK_REFERENCES.keys())
 def test_reported_when_a_weak_reference_can_be_made(classes):
+    if "weakref_slot=True" in classes and sys.version_info < (3, 11):
+        pytest.skip("dataclass(weakref_slot=True) is new in Python 3.11")
     assert codes(classes) == ["SIG103", "SIG104"]
     assert run(classes) == "connected"
 
