@@ -56,6 +56,10 @@ KNOWN_SIGNALS = (
     ),
     *_signals("django.db.backends.signals", ("connection_created",)),
     *_signals("django.utils.autoreload", ("autoreload_started", "file_changed")),
+    *(
+        KnownSignal(attribute, ("django.tasks.signals",), "Django", since="6.0")
+        for attribute in ("task_enqueued", "task_started", "task_finished")
+    ),
 )
 
 LIBRARY = Library(
@@ -135,7 +139,8 @@ LIBRARY = Library(
         "subclasses of them (in the same module, or through astroid in other modules).",
         "Django's own signals by import path (`django.db.models.signals.*`, "
         "`django.core.signals.*`, `django.test.signals.*`, `django.contrib.auth.signals.*`, "
-        "`django.db.backends.signals.connection_created`, `django.utils.autoreload.*`): Django "
+        "`django.db.backends.signals.connection_created`, `django.utils.autoreload.*`, Django 6's "
+        "`django.tasks.signals.*`): Django "
         "does not need to be installed where flake8 runs.",
         "`sig.connect(receiver, sender, weak, dispatch_uid)`, `@receiver(sig, **kwargs)`, "
         "`@receiver([sig1, sig2], ...)` and `@sig.connect` used as a bare decorator (SIG105).",

@@ -275,6 +275,9 @@ class KnownSignal:
     send_keywords: tuple[str, ...] | None = None
     # The keywords it is sent with do not include an _async_wrapper-like keyword (SIG303).
     sent_plainly: bool = False
+    # The library's release that added it (its distribution's version, e.g. "6.0"): tables cover
+    # every supported release, and the tests check an entry only against releases that have it.
+    since: str = ""
 
     @property
     def paths(self) -> tuple[str, ...]:
