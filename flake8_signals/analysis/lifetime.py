@@ -430,7 +430,14 @@ class LifetimeAnalysis:
         if site.target is None:
             return False
         target = ast.dump(site.target)
-        return target in running.disconnected_by_key or running.last_send.get(target, _NOWHERE) > start
+        if target in running.disconnected_by_key or running.last_send.get(target, _NOWHERE) > start:
+            return True
+        # `crawler.signals.connect(h, ...)` then `await crawler.crawl()`: a call into the object
+        # that owns the signal, after connecting, is what the connection is for (it may send it).
+        owner = site.target.value if isinstance(site.target, ast.Attribute) else None
+        if owner is None or (isinstance(owner, ast.Name) and owner.id in ("self", "cls")):
+            return False
+        return running.last_call_on.get(ast.dump(owner), _NOWHERE) > start
 
 
 _NOWHERE = (0, 0)
@@ -441,12 +448,13 @@ class _RunningFacts:
     """What a function does that keeps its local receivers in use, from one walk of its body:
     where it last blocks (an await, an endless loop, a blocking call), the names it disconnects,
     the signals it disconnects by key alone (Django's ``sig.disconnect(dispatch_uid=uid)``), and
-    where it last sends each signal expression."""
+    where it last sends each signal expression or calls a method of each object."""
 
     last_blocking: tuple[int, int]
     disconnected: frozenset[str]
     disconnected_by_key: frozenset[str]  # ast.dump of the signal expression
     last_send: dict[str, tuple[int, int]]
+    last_call_on: dict[str, tuple[int, int]]  # ast.dump of the object a method is called on
 
     @classmethod
     def of(cls, function: ast.AST) -> _RunningFacts:
@@ -454,6 +462,7 @@ class _RunningFacts:
         disconnected: set[str] = set()
         by_key: set[str] = set()
         last_send: dict[str, tuple[int, int]] = {}
+        last_call_on: dict[str, tuple[int, int]] = {}
         awaited: set[int] = set()  # calls judged as awaits, not as blocking calls
         for node in _own_nodes(function):  # a node comes before its children
             where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
@@ -465,6 +474,9 @@ class _RunningFacts:
                 blocking = _holds_frame(node.value)
             if isinstance(node, ast.Call):
                 callee = _callee_name(node.func)
+                if isinstance(node.func, ast.Attribute):
+                    on = ast.dump(node.func.value)
+                    last_call_on[on] = max(last_call_on.get(on, _NOWHERE), where)
                 if callee == "disconnect":
                     values = [*node.args, *(k.value for k in node.keywords if k.arg == "receiver")]
                     disconnected.update(name for arg in values if (name := _mentioned(arg)) is not None)
@@ -476,7 +488,7 @@ class _RunningFacts:
                 blocking = blocking or (callee in _BLOCKING_CALLS and id(node) not in awaited)
             if blocking:
                 last_blocking = max(last_blocking, where)
-        return cls(last_blocking, frozenset(disconnected), frozenset(by_key), last_send)
+        return cls(last_blocking, frozenset(disconnected), frozenset(by_key), last_send, last_call_on)
 
 
 def _holds_frame(awaited: ast.expr) -> bool:
