@@ -58,9 +58,8 @@ class Plugin:
                 f"${index_cache.DIRECTORY_VARIABLE}, else the user cache directory)."
             ),
         )
-        off_by_default = [code for code, rule in RULES.items() if not rule.default_enabled]
-        if off_by_default:
-            manager.extend_default_ignore(off_by_default)
+        # The opt-in rules are not put in flake8's default ignore list: an ignore there would tie
+        # with `extend-select = SIG291` under `extend-ignore = S` and win. _selected_codes gates them.
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
@@ -92,12 +91,31 @@ def _cache_directory(options: argparse.Namespace) -> str | None:
     return os.path.abspath(configured) if configured else index_cache.default_directory()
 
 
+#: The prefix this plugin registers with flake8 (the entry point's name in pyproject.toml).
+PREFIX = "SIG"
+
+
 def _selected_codes(options: argparse.Namespace) -> frozenset[str]:
-    """The codes flake8's --select/--ignore/--extend-* settings leave on."""
+    """The codes flake8's --select/--ignore/--extend-* settings leave on.
+
+    An opt-in rule is on only when its own code, or a prefix longer than ``SIG`` (``SIG29``), is
+    named in ``select`` or ``extend-select``: ``--select SIG`` means the rules that are on by
+    default, and flake8 decides the rest (so ``SIG291`` still beats ``extend-ignore = S``).
+    """
     try:
         from flake8.style_guide import Decision, DecisionEngine
 
         engine = DecisionEngine(options)
-        return frozenset(code for code in RULES if engine.decision_for(code) is Decision.Selected)
-    except Exception:  # an older or newer flake8 without this internal API: check everything
+        named = tuple(
+            prefix
+            for prefix in (*(options.select or ()), *(options.extend_select or ()))
+            if len(prefix) > len(PREFIX)
+        )
+        return frozenset(
+            code
+            for code, rule in RULES.items()
+            if engine.decision_for(code) is Decision.Selected
+            and (rule.default_enabled or code.startswith(named))
+        )
+    except Exception:  # an older or newer flake8 without this internal API: the default rules
         return frozenset(code for code, rule in RULES.items() if rule.default_enabled)

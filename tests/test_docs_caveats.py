@@ -2,8 +2,8 @@
 
 - docs/pre-commit.md: a hook run on a changed declaring module alone does not re-check the
   unchanged files whose lookups the change broke; a run over the project does.
-- docs/configuration.md: with ``extend-ignore = S`` an opt-in rule cannot be turned on, even by
-  naming it; with bandit's codes listed instead it can.
+- docs/configuration.md: ``extend-ignore = S`` silences the default rules, not an opt-in rule
+  named by its code; with bandit's codes listed instead both work.
 - docs/ci.md: ``--count`` makes a JSON report on standard output invalid; ``--output-file``
   keeps the file valid.
 """
@@ -74,19 +74,19 @@ def test_a_changed_declaration_alone_does_not_recheck_its_users(project: Path) -
 
 
 @pytest.mark.parametrize(
-    ("config", "args", "default_rules_on"),
+    ("config", "args", "default_rules_on", "opt_in_on"),
     [
-        ("extend-ignore = S\nextend-select = SIG291", (), False),  # S silences SIG, too
-        ("extend-ignore = S\nextend-select = SIG", (), True),
-        ("extend-ignore = S", ("--select", "SIG291"), False),
-        ("extend-ignore = S", ("--select", "SIG"), True),  # the pre-commit hook's command
+        ("extend-ignore = S\nextend-select = SIG291", (), False, True),  # S silences SIG, not SIG291
+        ("extend-ignore = S\nextend-select = SIG", (), True, False),
+        ("extend-ignore = S", ("--select", "SIG291"), False, True),
+        ("extend-ignore = S", ("--select", "SIG"), True, False),  # --select SIG: the default rules
     ],
 )
-def test_ignoring_s_keeps_opt_in_rules_off(
-    project: Path, config: str, args: tuple[str, ...], default_rules_on: bool
+def test_ignoring_s_and_the_opt_in_rules(
+    project: Path, config: str, args: tuple[str, ...], default_rules_on: bool, opt_in_on: bool
 ) -> None:
     found = codes(flake8(project, *args, ".", config=config))
-    assert ("./shop/legacy.py", "SIG291") not in found
+    assert (("./shop/legacy.py", "SIG291") in found) is opt_in_on
     assert (("./shop/handlers.py", "SIG201") in found) is default_rules_on
 
 
@@ -94,8 +94,8 @@ def test_opt_in_rules_work_beside_bandit_codes(project: Path) -> None:
     found = codes(flake8(project, ".", config="extend-ignore = S101,S311\nextend-select = SIG291"))
     assert ("./shop/legacy.py", "SIG291") in found
     assert ("./shop/handlers.py", "SIG201") in found
-    # and without S, the hook's --select SIG turns the opt-in rules on as the README says
-    assert ("./shop/legacy.py", "SIG291") in codes(flake8(project, "--select", "SIG", "."))
+    # and --select SIG alone, the hook's selection, leaves them off
+    assert ("./shop/legacy.py", "SIG291") not in codes(flake8(project, "--select", "SIG", "."))
 
 
 @pytest.mark.parametrize("report", ["sig-sarif", "sig-codeclimate"])

@@ -137,7 +137,7 @@ def _sig_lines(result: subprocess.CompletedProcess) -> list[str]:
 
 
 def test_flake8_cli_with_two_jobs_gives_exactly_the_expected_lines(project):
-    result = flake8("-j", "2", "--select", "SIG", "accounts_app/", cwd=project)
+    result = flake8("-j", "2", "--select", "SIG", "--extend-select", "SIG291", "accounts_app/", cwd=project)
     assert sorted(result.stdout.splitlines()) == EXPECTED_LINES
     assert result.returncode == 1 and result.stderr == ""
     assert " SIG291 " in " ".join(EXPECTED_LINES)  # the opt-in rule, selected by --select SIG
@@ -146,13 +146,14 @@ def test_flake8_cli_with_two_jobs_gives_exactly_the_expected_lines(project):
 def test_sig291_is_off_in_a_default_run_and_on_with_extend_select(project):
     without = [line for line in EXPECTED_LINES if " SIG291 " not in line]
     assert _sig_lines(flake8("-j", "2", "accounts_app/", cwd=project)) == without
+    assert _sig_lines(flake8("-j", "2", "--select", "SIG", "accounts_app/", cwd=project)) == without
     with_it = flake8("-j", "2", "--extend-select", "SIG291", "accounts_app/", cwd=project)
     assert _sig_lines(with_it) == EXPECTED_LINES
 
 
 def test_one_changed_file_as_pre_commit_passes_it(project):
     """pre-commit hands flake8 only the changed files: the declarations are read from disk."""
-    result = flake8("--select", "SIG", "accounts_app/handlers.py", cwd=project)
+    result = flake8("--select", "SIG", "--extend-select", "SIG291", "accounts_app/handlers.py", cwd=project)
     assert result.stdout.splitlines() == [line for line in EXPECTED_LINES if "handlers.py" in line]
 
 

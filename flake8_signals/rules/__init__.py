@@ -27,7 +27,7 @@ class Rule:
     use_instead: str  # the fixed module: no findings at all
     options: str = ""
     references: tuple[tuple[str, str], ...] = ()
-    # False: listed in flake8's extended default ignore; users opt in with --extend-select.
+    # False: opt-in; on only when the code (or a prefix longer than SIG) is selected by name.
     default_enabled: bool = True
     # Extra fields a family may use in its templates, documented with the rule.
     notes: tuple[str, ...] = field(default=())
