@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import time
+from types import ModuleType
 
 from . import stats
 from .boundary import FAMILY, contained
@@ -11,7 +12,23 @@ from .checks import FAMILIES
 from .context import CheckConfig, FileContext
 from .findings import Finding
 
-__all__ = ["CheckConfig", "FileContext", "check_module"]
+__all__ = ["CheckConfig", "FileContext", "check_module", "wants"]
+
+
+def _wanting(source: str, config: CheckConfig) -> list[ModuleType]:
+    return [family for family in FAMILIES if family.CODES & config.enabled and family.wants(source)]
+
+
+def wants(source: str, config: CheckConfig) -> bool:
+    """False when no enabled family's text prefilter accepts ``source``: :func:`check_module`
+    would find nothing, so a caller may skip parsing the module (the SIG-only fast path). A
+    rejected module is counted as :func:`check_module` counts it."""
+    if _wanting(source, config):
+        return True
+    stats.track_process()
+    stats.STATS.files += 1
+    stats.STATS.files_prefiltered += 1
+    return False
 
 
 def check_module(tree: ast.Module, source: str, filename: str, config: CheckConfig) -> list[Finding]:
@@ -19,7 +36,7 @@ def check_module(tree: ast.Module, source: str, filename: str, config: CheckConf
     started = time.process_time()
     stats.track_process()
     stats.STATS.files += 1
-    families = [family for family in FAMILIES if family.CODES & config.enabled and family.wants(source)]
+    families = _wanting(source, config)
     if not families:
         stats.STATS.files_prefiltered += 1
         return []

@@ -3,7 +3,8 @@
 Each subcommand is a module with ``HELP``, ``DESCRIPTION``, ``add_arguments(parser)`` and
 ``run(args, parser) -> int``; add new ones to :data:`SUBCOMMANDS`. Arguments after a bare ``--``
 are passed to the subcommand as ``args.passthrough`` (``confirm`` hands them to a script target);
-a subcommand that takes none rejects them.
+a subcommand that takes none rejects them. A subcommand in :data:`OWN_ARGUMENTS` gets its
+arguments unparsed, through ``main(arguments) -> int``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from . import __version__
 #: name -> module implementing it (imported when the parser is built; keep them light).
 SUBCOMMANDS: dict[str, str] = {
     "confirm": "flake8_signals.runtime.confirm",
+    "check": "flake8_signals.sig_only",
 }
+
+#: Subcommands whose arguments are another program's: ``check`` hands them to flake8's parser.
+OWN_ARGUMENTS = frozenset({"check"})
 
 #: Subcommands that accept arguments after ``--``.
 PASSTHROUGH = frozenset({"confirm"})
@@ -50,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Usage errors exit with status 2 (argparse's convention).
     """
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in OWN_ARGUMENTS:
+        return int(importlib.import_module(SUBCOMMANDS[arguments[0]]).main(arguments[1:]))
     passthrough: list[str] = []
     if "--" in arguments:
         split = arguments.index("--")

@@ -11,7 +11,7 @@ from typing import Any
 from . import __version__
 from .analysis import index_cache, project_index
 from .analysis.project_index import IndexSettings
-from .checker import CheckConfig, check_module
+from .checker import CheckConfig, check_module, wants
 from .rules import RULES
 
 
@@ -75,6 +75,12 @@ class Plugin:
             configured or (os.path.abspath(os.getcwd()),),
             IndexSettings(roots=configured, exclude=tuple(exclude), cache_dir=_cache_directory(options)),
         )
+
+    @classmethod
+    def wants(cls, lines: list[str]) -> bool:
+        """False when :meth:`run` would find nothing in a file of these lines, so that the file
+        need not be parsed at all (``flake8-signals check`` asks before flake8 builds the tree)."""
+        return wants("".join(lines), cls._config or CheckConfig.create())
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         config = self._config or CheckConfig.create()

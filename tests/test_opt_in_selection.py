@@ -41,7 +41,7 @@ OPT_IN = {(8, "SIG291")}
 NONE: set[tuple[int, str]] = set()
 
 # (command-line arguments, [flake8] section of setup.cfg, what `flake8 ARGS` reports,
-#  what `flake8 --select SIG ARGS` reports)
+#  what `flake8 --select SIG ARGS` and `flake8-signals check ARGS` report)
 SPELLINGS = [
     ([], "", DEFAULT, DEFAULT),
     (["--select", "SIG"], "", DEFAULT, DEFAULT),
@@ -103,6 +103,7 @@ def test_spelling(tmp_path, args, config, by_flake8, by_select_sig):
     (tmp_path / "setup.cfg").write_text(f"[flake8]\n{config}\n")
     assert codes("-m", "flake8", *args, "app.py", cwd=tmp_path) == by_flake8
     assert codes("-m", "flake8", "--select", "SIG", *args, "app.py", cwd=tmp_path) == by_select_sig
+    assert codes("-m", "flake8_signals.cli", "check", *args, "app.py", cwd=tmp_path) == by_select_sig
 
 
 OPT_IN_CODES = sorted(code for code, rule in RULES.items() if not rule.default_enabled)
