@@ -189,7 +189,7 @@ def test_precommit_hook_definition() -> None:
     assert hook["language"] == "python"
     assert hook["types"] == ["python"]
     assert hook["require_serial"] is True
-    assert shlex.split(hook["entry"]) == ["flake8", "--select", "SIG"]
+    assert shlex.split(hook["entry"]) == ["flake8-signals", "check"]  # the SIG-only fast path
 
 
 def test_precommit_docs_use_real_hook_ids() -> None:
@@ -259,3 +259,46 @@ def test_every_page_lists_every_rule_and_library_in_the_sidebar(site: Path) -> N
             assert targets.get(target) == text, f"{here}: no {text} in the sidebar"
         missing = [name for name in libraries if site / "libraries" / name not in targets]
         assert missing == [], f"{here}: libraries missing from the sidebar"
+
+
+# --- ruff-only projects (docs/ruff.md) ------------------------------------------------------
+
+
+def run_check(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    argv = shlex.split(command)
+    assert argv[:2] == ["flake8-signals", "check"]
+    return subprocess.run(
+        [sys.executable, "-m", "flake8_signals.cli", *argv[1:]],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_ruff_page_console_example(project: Path) -> None:
+    page = (DOCS / "ruff.md").read_text()
+    example = re.search(r"```console\n\$ pip install flake8-signals\n\$ (.*)\n(.*)\n```", page)
+    assert example is not None
+    proc = run_check(example.group(1), project)
+    assert proc.stdout.splitlines() == [example.group(2)]
+    assert proc.returncode == 1
+
+
+def test_ruff_page_precommit_config_uses_the_shipped_hook() -> None:
+    shipped = {hook["id"] for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    (config,) = yaml_blocks(DOCS / "ruff.md", "repos")
+    ruff, ours = config["repos"]
+    assert ruff["repo"] == "https://github.com/astral-sh/ruff-pre-commit"
+    assert {hook["id"] for hook in ours["hooks"]} <= shipped
+
+
+def test_ruff_page_workflow(project: Path) -> None:
+    (workflow,) = yaml_blocks(DOCS / "ruff.md", "jobs")
+    steps = workflow["jobs"]["lint"]["steps"]
+    assert "flake8-signals" in step(steps, "run", "pip install")["run"].split()
+    proc = run_check(step(steps, "run", "flake8-signals ")["run"], project)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("::error file=myapp/signals.py,line=9,")
+    shutil.copy(SEED_FIXED, project / "myapp" / "signals.py")
+    assert run_check(step(steps, "run", "flake8-signals ")["run"], project).returncode == 0
