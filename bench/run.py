@@ -4,6 +4,7 @@
     python bench/run.py --quick         # 1 repetition, scaling 1x/2x on the small corpus
     python bench/run.py --reps 5 --write-readme
     python bench/run.py --profile signals   # cProfile of one -j1 run with the plugin
+    python bench/run.py --fast-path --reps 5 --write-readme   # flake8 --select SIG vs flake8-signals check
 
 Each measurement is a fresh ``flake8 --isolated`` process; A (flake8 alone, in a venv without the
 plugin) and B (same pinned flake8 with this checkout installed) alternate, and medians are taken.
@@ -46,8 +47,11 @@ from _corpus import (
 )
 
 BUDGET = {"django": 0.05, "signals": 0.30, "signal-heavy": 0.15}  # issue 14: see budget.py
+# `flake8-signals check` must take this many times less CPU than `flake8 --select SIG` (issue 14).
+FAST_PATH_TARGET = {"django": 10.0, "signal-heavy": 5.0}
 README = BENCH / "README.md"
 START, END = "<!-- bench-results:start -->", "<!-- bench-results:end -->"
+FAST_START, FAST_END = "<!-- fast-path-results:start -->", "<!-- fast-path-results:end -->"
 
 
 @dataclass
@@ -138,6 +142,97 @@ def ab_runs(
                 f"wall {sample.wall:6.1f} s  rss {sample.maxrss_mb:5.0f} MB"
             )
     return samples
+
+
+# -- the SIG-only fast path ---------------------------------------------------------------------------
+def check_command(python: Path, jobs: str, paths: list[str]) -> list[str]:
+    """``flake8-signals check`` with the options of :func:`flake8_command` (it selects SIG itself)."""
+    return [
+        str(python.parent / "flake8-signals"),
+        "check",
+        "--isolated",
+        f"--jobs={jobs}",
+        "--exit-zero",
+        *paths,
+    ]
+
+
+def fast_path_runs(
+    python: Path, cwd: Path, paths: list[str], reps: int, label: str
+) -> dict[str, list[Sample]]:
+    """Alternating ``flake8 --select SIG`` / ``flake8-signals check`` in venv-plugin, -j1; each
+    repetition also checks that both printed the same lines."""
+    commands = {
+        "flake8": flake8_command(python, "SIG", "1", paths),
+        "check": check_command(python, "1", paths),
+    }
+    # the plugin's disk cache off, as in budget.py: what a fresh CI runner pays, run after run
+    env = {
+        **os.environ,
+        "FLAKE8_SIGNALS_NO_CACHE": "1",
+        "FLAKE8_SIGNALS_CACHE_DIR": str(CACHE / "signals-cache"),
+    }
+    samples: dict[str, list[Sample]] = {"flake8": [], "check": []}
+    for rep in range(reps):
+        outputs = {}
+        for variant in ["flake8", "check"] if rep % 2 == 0 else ["check", "flake8"]:
+            sample = measure(commands[variant], cwd, env=env)
+            outputs[variant] = (CACHE / "last-output.txt").read_text(errors="replace")
+            samples[variant].append(sample)
+            log(
+                f"  {label} rep {rep + 1}/{reps} {variant:6}: cpu {sample.cpu:6.2f} s  "
+                f"wall {sample.wall:6.2f} s  rss {sample.maxrss_mb:5.0f} MB"
+            )
+        if outputs["flake8"] != outputs["check"]:
+            raise RuntimeError(
+                f"{label}: flake8 --select SIG and flake8-signals check printed different findings"
+            )
+    return samples
+
+
+def fast_path_row(label: str, files: int, samples: dict[str, list[Sample]]) -> dict:
+    pairs = zip(samples["flake8"], samples["check"], strict=True)
+    return {
+        "label": label,
+        "files": files,
+        "flake8_cpu": [s.cpu for s in samples["flake8"]],
+        "check_cpu": [s.cpu for s in samples["check"]],
+        "ratios": [full.cpu / fast.cpu for full, fast in pairs],
+        "flake8_rss": max(s.maxrss_mb for s in samples["flake8"]),
+        "check_rss": max(s.maxrss_mb for s in samples["check"]),
+        "samples": {k: [asdict(s) for s in v] for k, v in samples.items()},
+    }
+
+
+def render_fast_path(results: dict) -> str:
+    meta = results["meta"]
+
+    def spread(values: list[float]) -> str:
+        return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+    lines = [
+        f"Measured {meta['date']} on {meta['machine']}; Python {meta['versions']['python']}, "
+        f"flake8 {meta['versions']['flake8']}, astroid {meta['versions'].get('astroid')} "
+        f"(commit {meta['commit']}). {meta['reps']} alternating repetitions, both commands in "
+        f"`venv-plugin`, `-j1`, printing the same lines. {_load_note(meta.get('load_average', []))}"
+        f"Reproduce: `{meta['command']}`.",
+        "",
+        "| corpus | files | CPU s, `flake8 --select SIG` | CPU s, `flake8-signals check` | "
+        "CPU ratio: of medians (per repetition) | target | peak RSS MB, flake8 / check |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for group, row in results["fast_path"].items():
+        target = FAST_PATH_TARGET[group]
+        ratio_of_medians = statistics.median(row["flake8_cpu"]) / statistics.median(row["check_cpu"])
+        verdict = "met" if ratio_of_medians >= target else "**MISSED**"
+        lines.append(
+            f"| {row['label']} | {row['files']} | {spread(row['flake8_cpu'])} | {spread(row['check_cpu'])} | "
+            f"{ratio_of_medians:.1f}x ({min(row['ratios']):.1f}-{max(row['ratios']):.1f}x) | "
+            f"≥ {target:.0f}x ({verdict}) | {row['flake8_rss']:.0f} / {row['check_rss']:.0f} |"
+        )
+    lines.append("")
+    lines.append("CPU seconds are medians with the range (min-max) of the repetitions in brackets.")
+    return "\n".join(lines)
 
 
 def median(samples: list[Sample], attribute: str) -> float:
@@ -307,13 +402,13 @@ def _load_note(loads: list[float]) -> str:
     )
 
 
-def write_readme(markdown: str) -> None:
+def write_readme(markdown: str, start: str = START, end: str = END, title: str = "Latest results") -> None:
     text = README.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        text = text.rstrip() + f"\n\n## Latest results\n\n{START}\n{END}\n"
-    head, rest = text.split(START, 1)
-    _old, tail = rest.split(END, 1)
-    README.write_text(f"{head}{START}\n{markdown}\n{END}{tail}", encoding="utf-8")
+    if start not in text or end not in text:
+        text = text.rstrip() + f"\n\n## {title}\n\n{start}\n{end}\n"
+    head, rest = text.split(start, 1)
+    _old, tail = rest.split(end, 1)
+    README.write_text(f"{head}{start}\n{markdown}\n{end}{tail}", encoding="utf-8")
 
 
 def machine() -> str:
@@ -376,7 +471,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--reps", type=int, default=3, help="A/B repetitions per measurement (default 3)")
     parser.add_argument("--quick", action="store_true", help="1 repetition, light scaling, no -j auto")
-    parser.add_argument("--groups", default="django,signals", help="comma list of: django, signals")
+    parser.add_argument(
+        "--groups",
+        help="comma list of: django, signals, signal-heavy (default: django,signals; with --fast-path "
+        "django,signal-heavy)",
+    )
     parser.add_argument("--no-scaling", action="store_true")
     parser.add_argument("--no-jobs-auto", action="store_true")
     parser.add_argument(
@@ -387,6 +486,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-readme", action="store_true", help="put the tables into bench/README.md")
     parser.add_argument("--refresh-venvs", action="store_true")
     parser.add_argument("--profile", metavar="GROUP", help="cProfile one -j1 run with the plugin, then stop")
+    parser.add_argument(
+        "--fast-path",
+        action="store_true",
+        help="only compare flake8 --select SIG with flake8-signals check (-j1 CPU), then stop",
+    )
     args = parser.parse_args(argv)
     reps = 1 if args.quick else args.reps
 
@@ -424,7 +528,23 @@ def main(argv: list[str] | None = None) -> int:
 
     load_averages: list[float] = []
     results["meta"]["stages_done"] = []
-    groups = args.groups.split(",")
+    groups = (args.groups or ("django,signal-heavy" if args.fast_path else "django,signals")).split(",")
+    if args.fast_path:
+        results["fast_path"] = {}
+        for group in groups:
+            cwd, paths, count = group_paths(group)
+            label = " + ".join(p.label for p in GROUPS[group])
+            log(f"fast path, {label}: {count} files")
+            samples = fast_path_runs(pythons["plugin"], cwd, paths, reps, group)
+            load_averages += [s.load for v in samples.values() for s in v]
+            results["fast_path"][group] = fast_path_row(label, count, samples)
+            results["meta"]["load_average"] = load_averages
+            out.write_text(json.dumps(results, indent=2))
+            if args.write_readme:
+                write_readme(render_fast_path(results), FAST_START, FAST_END, "The SIG-only fast path")
+            log(f"[fast path {group}] saved {out}")
+        print(render_fast_path(results))
+        return 0
     # Stage order = priority: the budget figures first, the wall-clock ones (-j auto) last.
     for group in groups:
         cwd, paths, count = group_paths(group)
