@@ -23,7 +23,7 @@ import signal
 from collections.abc import Sequence
 from typing import Any
 
-from flake8 import checker, exceptions
+from flake8 import checker, exceptions, processor
 from flake8.main import application
 from flake8.options.parse_args import parse_args
 from flake8.plugins import finder
@@ -115,15 +115,24 @@ class _Manager(checker.Manager):  # type: ignore[misc]
 
 
 class _FileChecker(checker.FileChecker):  # type: ignore[misc]
-    def run_checks(self) -> Any:
-        if self.processor is not None and self.should_process and not Plugin.wants(self.processor.lines):
-            return self.display_name, self.results, self.statistics  # as for a file with no finding
-        return super().run_checks()
+    def _make_processor(self) -> processor.FileProcessor | None:
+        try:
+            return _FileProcessor(self.filename, self.options)
+        except OSError as error:  # as flake8 reports it
+            self.report("E902", 0, 0, f"{type(error).__name__}: {error}")
+            return None
 
     def process_tokens(self) -> None:
         """Nothing to do: the tokens only feed logical- and physical-line checks, and none is
         loaded. (``# noqa`` does not depend on this: flake8 tokenises a file again for that
         when a finding is reported in it.)"""
+
+
+class _FileProcessor(processor.FileProcessor):  # type: ignore[misc]
+    def should_ignore_file(self) -> bool:
+        """Also skip, before flake8's scan for ``# flake8: noqa``, a file in which the plugin's
+        text prefilter finds nothing to check: it is then not even parsed."""
+        return not Plugin.wants(self.lines) or bool(super().should_ignore_file())
 
 
 def _new_pool(jobs: int, argv: Sequence[str]) -> multiprocessing.pool.Pool | None:

@@ -143,6 +143,12 @@ def test_formats_and_output_file(tmp_path: Path, output_format: str) -> None:
         ] == [("SIG101", 9)]
 
 
+def test_unreadable_file_is_reported_as_flake8_does() -> None:
+    result = same("--extend-select", "E902", "no_such_module.py", cwd=EXAMPLES)
+    assert result.stdout.startswith("no_such_module.py:0:1: E902 FileNotFoundError")
+    assert result.returncode == 1
+
+
 def test_standard_input_as_editors_use_it() -> None:
     result = same("--stdin-display-name=myapp/signals.py", "-", cwd=EXAMPLES, stdin=SEED.read_text())
     assert [line.split(": ")[0] for line in result.stdout.splitlines()] == ["myapp/signals.py:9:5"]
