@@ -183,3 +183,34 @@ def test_files_without_a_candidate_are_not_parsed(monkeypatch: pytest.MonkeyPatc
     assert Plugin.wants(["def f(): pass\n", "sig.connect(f)\n"]) is True
     assert Plugin.wants(["sig.send(None)\n"]) is True
     assert Plugin.wants(["ns.signal('x')\n"]) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sig.connect(f)",
+        "@sig.connect\ndef f(): pass",
+        "sig.connect_via(app)",
+        "sig.connected_to(f)",
+        "with sig.temporarily_connected_to(f): pass",
+        "@receiver (post_save)",
+        "connect(f)",
+        "db.connection.cursor()",
+        "reconnect(f)",
+        "self.receivers",
+        "",
+    ],
+)
+def test_connect_prefilter_agrees_with_its_expression(text: str) -> None:
+    from flake8_signals.libraries import CONNECT_TEXT, has_connect_text
+
+    assert has_connect_text(text) is (CONNECT_TEXT.search(text) is not None)
+
+
+def test_connect_prefilter_agrees_on_the_repositorys_own_files() -> None:
+    from flake8_signals.libraries import CONNECT_TEXT, has_connect_text
+
+    paths = [path for top in ("flake8_signals", "tests", "examples") for path in (ROOT / top).rglob("*.py")]
+    sources = [path.read_text(encoding="utf-8", errors="replace") for path in paths]
+    assert sum(has_connect_text(s) for s in sources) > 50
+    assert [has_connect_text(s) for s in sources] == [CONNECT_TEXT.search(s) is not None for s in sources]

@@ -25,7 +25,7 @@ from ..analysis.scopes import Scope
 from ..analysis.signals import SignalResolver
 from ..boundary import SITE, contained
 from ..findings import Finding
-from ..libraries import CONNECT_TEXT, SEND_TEXT, library_named
+from ..libraries import SEND_TEXT, has_connect_text, library_named
 from ..libraries.model import Binds, Library, ReceiverCall
 from ..rules import RULES
 
@@ -38,11 +38,11 @@ _SHOWN_LENGTH = 60
 
 
 def wants(source: str) -> bool:
-    return CONNECT_TEXT.search(source) is not None or SEND_TEXT.search(source) is not None
+    return has_connect_text(source) or SEND_TEXT.search(source) is not None
 
 
 def check(context: FileContext) -> Iterator[Finding]:
-    if CONNECT_TEXT.search(context.source) is None and not _may_have_misplaced_send(context.calls.calls):
+    if not has_connect_text(context.source) and not _may_have_misplaced_send(context.calls.calls):
         return  # plenty of code calls .send() on sockets and generators: skip it cheaply
     project = _Project(context)
     decorators = {id(site.report_node): site for site in context.connect_sites if site.decorated is not None}

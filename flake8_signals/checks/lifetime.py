@@ -17,7 +17,7 @@ from ..analysis.wrapped_calls import WrappedCalls, bind_inner
 from ..analysis.wrappers import ConnectWrapper, FreshReturner
 from ..boundary import SITE, contained
 from ..findings import Finding
-from ..libraries import CONNECT_TEXT, missing_package
+from ..libraries import has_connect_text, missing_package
 from ..libraries.model import Binds, ReceiverKind
 from ..rules import RULES
 
@@ -34,9 +34,7 @@ _WRAPPER_CALL = re.compile(r"connect(?!ion)\w*\s*\(")  # led by a literal: the e
 
 
 def wants(source: str) -> bool:
-    return CONNECT_TEXT.search(source) is not None or (
-        "connect" in source and _WRAPPER_CALL.search(source) is not None
-    )
+    return has_connect_text(source) or ("connect" in source and _WRAPPER_CALL.search(source) is not None)
 
 
 def check(context: FileContext) -> Iterator[Finding]:

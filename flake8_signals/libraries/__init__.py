@@ -85,6 +85,16 @@ CONNECT_TEXT = re.compile(
 )
 # Text that any send contains.
 SEND_TEXT = re.compile(r"\.(?:" + "|".join(sorted(map(re.escape, SEND_METHODS))) + r")\b")
+# Every match of CONNECT_TEXT contains one of these words (those that contain another are left
+# out). The expression's `\b` alternative makes it try every position of a file, so the words are
+# looked for first: on Django's sources 0.31 s -> 0.17 s, and the search runs twice per file.
+_WORDS = {*CONNECT_METHODS, *(_last(n) for n in (*CONNECT_FUNCTIONS, *DECORATOR_FUNCTIONS))}
+_CONNECT_WORDS = tuple(sorted(w for w in _WORDS if not any(o != w and o in w for o in _WORDS)))
+
+
+def has_connect_text(source: str) -> bool:
+    """``CONNECT_TEXT.search(source) is not None``, faster."""
+    return any(word in source for word in _CONNECT_WORDS) and CONNECT_TEXT.search(source) is not None
 
 
 def missing_package(package: str, roots: Sequence[str]) -> bool:
