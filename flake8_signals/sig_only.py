@@ -9,11 +9,10 @@ and excludes, style guide (select/ignore, per-file-ignores, ``# noqa``), formatt
 checks it runs are narrowed to this plugin. With no line-based check left nothing needs the
 tokens, and a file the plugin's text prefilter rejects is not even parsed.
 
-The process is ours alone, so it also spares Python's cyclic collector: the start-up heap (flake8,
-its plugins, the options) is frozen, and the youngest generation is collected every 10,000
-allocations instead of 700. Most of what the plugin allocates is syntax trees without cycles;
-the collector took a fifth of the command's CPU on the benchmark corpus, half of that with this
-setting (bench/README.md).
+The process is ours alone, so it also spares Python's cyclic collector, which took a fifth to
+two fifths of the command's CPU on the benchmark corpus: the start-up heap (flake8, its plugins,
+the options) is frozen, the youngest generation is collected every 10,000 allocations instead of
+700, and the collector is paused while flake8 parses a file (a syntax tree has no cycles).
 
 The ``-j`` workers are flake8's design (one pool, one ``FileChecker`` per file) with worker
 functions of our own: flake8's re-parse the arguments in each worker under the ``spawn`` and
@@ -23,6 +22,7 @@ functions of our own: flake8's re-parse the arguments in each worker under the `
 from __future__ import annotations
 
 import argparse
+import ast
 import gc
 import multiprocessing
 import multiprocessing.pool
@@ -140,6 +140,18 @@ class _FileChecker(checker.FileChecker):  # type: ignore[misc]
 
 
 class _FileProcessor(processor.FileProcessor):  # type: ignore[misc]
+    def build_ast(self) -> ast.AST:
+        """flake8's, with the cyclic collector paused: a syntax tree has no reference cycles,
+        so collecting while it is built only walks nodes that all survive."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            tree: ast.AST = super().build_ast()
+            return tree
+        finally:
+            if paused:
+                gc.enable()
+
     def should_ignore_file(self) -> bool:
         """Also skip, before flake8's scan for ``# flake8: noqa``, a file in which the plugin's
         text prefilter finds nothing to check: it is then not even parsed."""
