@@ -24,6 +24,10 @@ import pytest
 from flake8_signals.rules import RULES
 from tests.support import ROOT, tool_missing
 
+# A real browser lays out the built site: the slow part of the docs checks.
+pytestmark = pytest.mark.slow
+
+
 WIDTHS = (1280, 1920)
 # Measured once the theme's own scripts (jQuery ready handlers, some deferred) have run.
 MEASURE = """
