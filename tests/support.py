@@ -326,18 +326,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-# -- running fixtures with real blinker ----------------------------------------------------------
-def run_probe(path: Path) -> list[dict]:
-    """Execute a fixture with real blinker in a fresh interpreter; one record per connect() call."""
+# -- running fixtures with the real libraries ---------------------------------------------------
+RUNTIME_PROBE = Path(__file__).parent / "runtime_probe.py"
+
+
+def run_probe(path: Path, probe: Path = RUNTIME_PROBE, env: dict[str, str] | None = None) -> list[dict]:
+    """Execute a fixture with the real libraries in a fresh interpreter, under ``probe``
+    (tests/runtime_probe.py: what became of each receiver; tests/library_probe.py: its calls);
+    ``env`` is added to the environment. One record per connect() call."""
     completed = subprocess.run(
-        [sys.executable, str(Path(__file__).parent / "runtime_probe.py"), str(path)],
+        [sys.executable, str(probe), str(path)],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=path.parent,
+        env={**os.environ, **(env or {})},
     )
     if completed.returncode != 0:
-        raise AssertionError(f"probe failed for {path.name}:\n{completed.stderr}")
+        raise AssertionError(f"{probe.name} failed for {display(path)}:\n{completed.stderr}")
     return json.loads(completed.stdout)
 
 

@@ -4,15 +4,9 @@ run-time truth of every claim, with the real Django, celery, PyDispatcher/Scrapy
 Each ``<key>`` directory is its own project (the project-wide rules see only its files). A
 fixture states its findings twice, as the other fixture families do:
 
-* markers, comments on the reported line (read with :mod:`tokenize`): ``# SIG101`` (one code per
-  finding, ``# SIG301 SIG302``, optionally followed by a note in parentheses), ``# ok: SIG101,
-  SIG104`` on a line that is a trap for those codes, ``# scoped`` on a weak connection that rightly
-  lives only while its function runs, ``# unseen: why`` on a receiver that is lost although the
-  linter rightly cannot tell (it stays silent there); any other comment that looks like a code or a
-  claim is an error;
-* the golden file ``name.expected`` beside it: one line per finding as flake8 prints it without
-  the path, ``LINE:COL: CODE message`` (COL 1-based), sorted. ``python -m
-  tests.test_library_fixtures`` rewrites the golden files from the actual findings.
+markers on the reported lines and the golden file ``name.expected`` beside it, in the grammar of
+tests/support.py (``pytest --update-fixtures`` rewrites the golden files). ``# unseen: why`` marks a
+receiver that is lost although the linter rightly cannot tell (it stays silent there).
 
 What is proved at run time, each in a fresh interpreter:
 
@@ -38,30 +32,22 @@ libraries are known by import path.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
 import subprocess
-import sys
-import tokenize
 import venv
-from collections import Counter
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from flake8_signals.api import check_file
+from flake8_signals.boundary import DEBUG_VARIABLE
 from flake8_signals.libraries import LIBRARIES
-from flake8_signals.rules import RULES
-from tests.support import FIXTURES, ROOT, run_probe
+from tests.support import FIXTURES, ROOT, check_fixture, read_golden, read_markers, run_probe
 
 LIBRARY_FIXTURES_DIR = FIXTURES / "libraries"
 LIBRARY_FIXTURES = sorted(LIBRARY_FIXTURES_DIR.glob("*/sig*.py"))
 LIBRARY_PROBE = Path(__file__).parent / "library_probe.py"
-GOLDEN_SUFFIX = ".expected"
 LOST = ("SIG101", "SIG102", "SIG103", "SIG104", "SIG105")
 RAISES = ("SIG301", "SIG302")
 # The libraries the fixtures exercise: not installed by `pip install <checkout>`.
@@ -72,120 +58,16 @@ def _ids(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-# -- markers ---------------------------------------------------------------------------------------
-_CODE = r"SIG\d{3}"
-_NOTE = r"(?:[ \t]+\((?P<note>.*)\))?"
-_FLAGGED = re.compile(rf"(?P<codes>{_CODE}(?:[ \t]+{_CODE})*){_NOTE}")
-_OK = re.compile(rf"ok:[ \t]*(?P<codes>{_CODE}(?:[ \t]*,[ \t]*{_CODE})*){_NOTE}")
-_UNSEEN = re.compile(r"unseen:[ \t]*\S.*")
-_CODE_LIKE = re.compile(r"\bsig[ \t_-]*(?=[0-9oil]*[0-9])[0-9oil]+|\bsig[0-9oil]{3}\b|\bok[ \t]*:", re.I)
-
-
-@dataclass
-class Markers:
-    flagged: Counter[tuple[int, str]] = field(default_factory=Counter)
-    ok: set[tuple[int, str]] = field(default_factory=set)
-    scoped: set[int] = field(default_factory=set)
-    unseen: set[int] = field(default_factory=set)
-    problems: list[str] = field(default_factory=list)
-
-    def lines(self, codes: tuple[str, ...]) -> set[int]:
-        return {line for line, code in self.flagged if code in codes}
-
-
-def read_markers(path: Path) -> Markers:
-    markers = Markers()
-    with tokenize.open(path) as handle:
-        comments = [
-            (token.start[0], token.string[1:].strip())
-            for token in tokenize.generate_tokens(handle.readline)
-            if token.type == tokenize.COMMENT
-        ]
-    for line, text in comments:
-        codes: list[str] = []
-        note = ""
-        if match := _FLAGGED.fullmatch(text):
-            codes, note = match["codes"].split(), match["note"] or ""
-            markers.flagged.update((line, code) for code in codes)
-        elif match := _OK.fullmatch(text):
-            codes, note = re.split(r"[ \t]*,[ \t]*", match["codes"]), match["note"] or ""
-            markers.ok.update((line, code) for code in codes)
-        elif text == "scoped":
-            markers.scoped.add(line)
-        elif _UNSEEN.fullmatch(text):
-            markers.unseen.add(line)
-        elif _CODE_LIKE.search(text):
-            markers.problems.append(f"{line}: looks like a marker but is none: {text!r}")
-        unknown = [code for code in codes if code not in RULES]
-        if unknown:
-            markers.problems.append(f"{line}: unknown code {', '.join(unknown)}")
-        if _CODE_LIKE.search(note):
-            markers.problems.append(f"{line}: a note names a code or a claim: {text!r}")
-    return markers
-
-
-# -- findings ----------------------------------------------------------------------------------------
-def shown(path: Path) -> list[str]:
-    """The fixture's findings as its golden file holds them."""
-    findings = check_file(path, select=["SIG"], source_roots=[str(path.parent)])
-    rows = sorted((f.line, f.col + 1, f.code, f.message) for f in findings)
-    return [f"{line}:{col}: {code} {message}" for line, col, code, message in rows]
-
-
-def golden(path: Path) -> list[str]:
-    return path.with_suffix(GOLDEN_SUFFIX).read_text(encoding="utf-8").splitlines()
-
-
-def _line_codes(rows: list[str]) -> Counter[tuple[int, str]]:
-    found: Counter[tuple[int, str]] = Counter()
-    for row in rows:
-        position, code = row.split(" ", 2)[:2]
-        found[(int(position.split(":")[0]), code)] += 1
-    return found
-
-
-def compare_markers(markers: Markers, rows: list[str]) -> list[str]:
-    """Differences between the flagged markers and the findings (as ``LINE:COL: CODE ...`` rows)."""
-    actual = _line_codes(rows)
-    report = [f"missing    line {line}: {code}" for line, code in sorted(markers.flagged - actual)]
-    report += [f"unexpected line {line}: {code}" for line, code in sorted(actual - markers.flagged)]
-    report += [
-        f"'ok:' contradicted on line {line}: {code}"
-        for line, code in sorted(markers.ok)
-        if actual[(line, code)]
-    ]
-    return report
-
-
 # -- run time ----------------------------------------------------------------------------------------
 @cache
 def lifetime_records(path: Path, django_debug: bool = False) -> tuple[dict, ...]:
-    if not django_debug:
-        return tuple(run_probe(path))
-    env = {**os.environ, "PROBE_DJANGO_DEBUG": "1"}
-    completed = subprocess.run(
-        [sys.executable, str(Path(__file__).parent / "runtime_probe.py"), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=path.parent,
-        env=env,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return tuple(json.loads(completed.stdout))
+    env = {"PROBE_DJANGO_DEBUG": "1"} if django_debug else None
+    return tuple(run_probe(path, env=env))
 
 
 @cache
 def call_records(path: Path) -> tuple[dict, ...]:
-    completed = subprocess.run(
-        [sys.executable, str(LIBRARY_PROBE), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=path.parent,
-    )
-    assert completed.returncode == 0, f"library probe failed for {_ids(path)}:\n{completed.stderr}"
-    return tuple(json.loads(completed.stdout))
+    return tuple(run_probe(path, LIBRARY_PROBE))
 
 
 def calls_by_line(records: tuple[dict, ...], phases: tuple[str, ...]) -> tuple[dict[int, int], set[int]]:
@@ -209,8 +91,8 @@ def _sends_after_collection(path: Path) -> bool:
     return "\ndef send_all(" in path.read_text(encoding="utf-8")
 
 
-def _with_codes(codes: tuple[str, ...]) -> list[Path]:
-    return [p for p in LIBRARY_FIXTURES if read_markers(p).lines(codes)]
+def _with_codes(*codes: str) -> list[Path]:
+    return [p for p in LIBRARY_FIXTURES if read_markers(p).flagged_lines(*codes)]
 
 
 # -- the fixtures themselves -------------------------------------------------------------------------
@@ -222,56 +104,33 @@ def test_every_library_model_has_fixtures_flagged_and_left_alone():
     for key in ("django", "celery", "pydispatch", "psygnal"):
         names = {p.name for p in LIBRARY_FIXTURES if p.parent.name == key}
         assert {"sig1xx_flagged.py", "sig1xx_left_alone.py"} <= names, key
-    assert {_ids(p) for p in _with_codes(("SIG105",))} == {"django/sig105_bare_connect.py"}
-    assert "pydispatch/sig106_positional_sender.py" in {_ids(p) for p in _with_codes(("SIG106",))}
-    assert {p.parent.name for p in _with_codes(RAISES)} == {"django", "celery"}
+    assert {_ids(p) for p in _with_codes("SIG105")} == {"django/sig105_bare_connect.py"}
+    assert "pydispatch/sig106_positional_sender.py" in {_ids(p) for p in _with_codes("SIG106")}
+    assert {p.parent.name for p in _with_codes(*RAISES)} == {"django", "celery"}
 
 
 @pytest.mark.parametrize("path", LIBRARY_FIXTURES, ids=_ids)
-def test_markers_are_well_formed(path):
+def test_fixture_is_exact(path, request, monkeypatch):
+    """Markers and golden file as tests/support.py reads and compares them; the model's directory
+    is the project."""
+    monkeypatch.setenv(DEBUG_VARIABLE, "1")  # an exception the boundary would swallow fails the test
+    update = request.config.getoption("update_fixtures")
+    report = check_fixture(path, update=update, source_roots=[path.parent])
+    assert not report, report
     markers = read_markers(path)
-    assert not markers.problems, markers.problems
     assert markers.flagged or markers.ok or markers.unseen, "a fixture claims nothing"
-
-
-@pytest.mark.parametrize("path", LIBRARY_FIXTURES, ids=_ids)
-def test_findings_are_exactly_the_markers_and_the_golden_file(path):
-    rows = shown(path)
-    report = compare_markers(read_markers(path), rows)
-    assert not report, f"{_ids(path)}:\n" + "\n".join(report)
-    assert rows == golden(path), f"{_ids(path)}: findings differ from {path.stem}{GOLDEN_SUFFIX}"
-
-
-def test_the_comparison_can_fail(tmp_path):
-    """Missing, unexpected and contradicted findings are each reported."""
-    fixture = tmp_path / "sig_case.py"
-    fixture.write_text(
-        "from django.dispatch import Signal\n"
-        "s = Signal()\n"
-        "s.connect(lambda sender, **kwargs: None)  # ok: SIG102\n"
-        "s.connect(print)  # SIG102\n",
-        encoding="utf-8",
-    )
-    report = compare_markers(read_markers(fixture), shown(fixture))
-    assert report == [
-        "missing    line 4: SIG102",
-        "unexpected line 3: SIG102",
-        "'ok:' contradicted on line 3: SIG102",
-    ]
-    fixture.write_text("x = 1  # SIG 101\ny = 2  # SIG999\n", encoding="utf-8")
-    assert len(read_markers(fixture).problems) == 2
 
 
 # -- lifetime, with the real libraries -----------------------------------------------------------------
 # Every fixture but the receiver-signature ones: their receivers are module-level functions, some
 # of which celery refuses at connect(), which stops the import (the library probe goes on).
-LIFETIME_FIXTURES = [p for p in LIBRARY_FIXTURES if not read_markers(p).lines(RAISES)]
+LIFETIME_FIXTURES = [p for p in LIBRARY_FIXTURES if not read_markers(p).flagged_lines(*RAISES)]
 
 
 @pytest.mark.parametrize("path", LIFETIME_FIXTURES, ids=_ids)
 def test_lost_receivers_die_and_the_others_live(path):
     markers = read_markers(path)
-    lost = markers.lines(LOST) | markers.unseen
+    lost = markers.flagged_lines(*LOST) | markers.unseen
     records = [r for r in lifetime_records(path) if r["weak"] and r["weakrefable"] and not r["disconnected"]]
     called_later, unshared = {}, set()
     if _sends_after_collection(path):
@@ -309,7 +168,7 @@ def test_lost_receivers_die_and_the_others_live(path):
 
 @pytest.mark.parametrize(
     "path",
-    [p for p in LIBRARY_FIXTURES if p.parent.name == "django" and read_markers(p).lines(LOST)],
+    [p for p in LIBRARY_FIXTURES if p.parent.name == "django" and read_markers(p).flagged_lines(*LOST)],
     ids=_ids,
 )
 def test_django_debug_keeps_what_production_loses(path):
@@ -317,19 +176,19 @@ def test_django_debug_keeps_what_production_loses(path):
     the function (or callable object) strongly: SIG101-SIG103 and SIG105 receivers keep working in
     development. A bound method is cached by its function, so SIG104 receivers are lost anyway."""
     markers = read_markers(path)
-    cached = markers.lines(("SIG101", "SIG102", "SIG103", "SIG105"))
+    cached = markers.flagged_lines("SIG101", "SIG102", "SIG103", "SIG105")
     debug = [r for r in lifetime_records(path, django_debug=True) if r["library"] == "django"]
     production = [r for r in lifetime_records(path) if r["library"] == "django"]
     assert cached and cached <= {r["line"] for r in debug}
     assert all(r["alive"] for r in debug if r["line"] in cached)
-    assert not any(r["alive"] for r in debug if r["line"] in markers.lines(("SIG104",)))
+    assert not any(r["alive"] for r in debug if r["line"] in markers.flagged_lines("SIG104"))
     assert not any(r["alive"] for r in production if r["line"] in cached)
 
 
 # -- SIG106 and SIG301/SIG302, with the real libraries -----------------------------------------------
-@pytest.mark.parametrize("path", _with_codes(("SIG106",)), ids=_ids)
+@pytest.mark.parametrize("path", _with_codes("SIG106"), ids=_ids)
 def test_a_sender_given_for_weak_is_never_reached(path):
-    flagged = read_markers(path).lines(("SIG106",))
+    flagged = read_markers(path).flagged_lines("SIG106")
     records = tuple(r for r in call_records(path) if r["own"])
     calls, unshared = calls_by_line(records, ("import", "exercise", "send_all"))
     assert flagged <= set(calls), f"flagged lines that never connected: {sorted(flagged - set(calls))}"
@@ -339,9 +198,9 @@ def test_a_sender_given_for_weak_is_never_reached(path):
     assert all(calls[line] > 0 for line in others), {line: calls[line] for line in others}
 
 
-@pytest.mark.parametrize("path", _with_codes(RAISES), ids=_ids)
+@pytest.mark.parametrize("path", _with_codes(*RAISES), ids=_ids)
 def test_flagged_receivers_raise_and_the_others_run(path):
-    flagged = read_markers(path).lines(RAISES)
+    flagged = read_markers(path).flagged_lines(*RAISES)
     records = [r for r in call_records(path) if r["own"]]
     calls, unshared = calls_by_line(tuple(records), ("import", "exercise", "send_all"))
     by_line: dict[int, list[dict]] = {}
@@ -437,7 +296,7 @@ def test_same_findings_without_any_of_the_libraries(tmp_path):
             name, rest = row.split(":", 1)
             rows.setdefault(Path(name).name, []).append(rest)
         for path in sorted(directory.glob("*.py")):
-            expected = golden(path) if path.name.startswith("sig") else []
+            expected = [str(shown) for shown in read_golden(path)[0]] if path.name.startswith("sig") else []
             assert sorted(rows.get(path.name, []), key=_row_key) == expected, _ids(path)
 
 
@@ -448,10 +307,3 @@ def _row_key(row: str) -> tuple[int, int, str, str]:
     line, col, rest = row.split(":", 2)
     code, message = rest.strip().split(" ", 1)
     return int(line), int(col), code, message
-
-
-if __name__ == "__main__":  # rewrite the golden files from the actual findings
-    for fixture in LIBRARY_FIXTURES:
-        text = "".join(f"{row}\n" for row in shown(fixture))
-        fixture.with_suffix(GOLDEN_SUFFIX).write_text(text, encoding="utf-8")
-        print(f"{_ids(fixture)}: {text.count(chr(10))} findings")
