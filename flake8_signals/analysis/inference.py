@@ -12,7 +12,6 @@ and each question is bounded by astroid's own count of inferred nodes (``max_inf
 from __future__ import annotations
 
 import ast
-import gc
 import time
 import warnings
 from collections.abc import Collection, Iterator, Sequence
@@ -22,6 +21,7 @@ from .. import stats
 from ..boundary import ASTROID, contained
 from ..libraries import NAMESPACES, SIGNAL_CLASSES
 from ..libraries.model import Library
+from . import heap
 from .import_guard import project_search_path
 from .lifetime import Inference
 from .scopes import ModuleScopes
@@ -79,19 +79,6 @@ def _register_brain(astroid: Any) -> None:
     _brain_registered = True
 
 
-def _freeze_heap() -> None:
-    """Move what astroid has cached so far out of the cyclic garbage collector's sight.
-
-    astroid keeps every module it builds (and what inference learned) for the life of the
-    process: a large heap of cyclic objects that each later collection would walk again, slowing
-    everything else flake8 does. Measured on Django's sdist: this takes the plugin's -j1 overhead
-    from +37% to +14% (bench/README.md). The cost is that garbage existing at this moment is kept
-    until the process ends; a flake8 process is short-lived and that garbage is small.
-    """
-    gc.collect(0)  # young garbage first, so little of it is frozen
-    gc.freeze()
-
-
 def _has_class(cls: Any, qnames: Collection[str]) -> bool:
     found = False
     with contained(ASTROID):
@@ -136,7 +123,7 @@ class AstroidFile(Inference):
                 elapsed = time.process_time() - started
                 stats.STATS.astroid_builds += 1
                 stats.STATS.astroid_build_seconds += elapsed
-                _freeze_heap()
+                heap.keep_for_process()
         return self._module
 
     def _build_module(self) -> Any:
@@ -176,7 +163,7 @@ class AstroidFile(Inference):
             elapsed = time.process_time() - started
             stats.STATS.inferences += 1
             stats.STATS.inference_seconds += elapsed
-            _freeze_heap()
+            heap.keep_for_process()
         return values or None
 
     # -- questions ------------------------------------------------------------------------

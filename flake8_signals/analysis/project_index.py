@@ -71,7 +71,7 @@ from ..boundary import PROJECT_FILE, contained
 from ..libraries import CONNECT_METHODS, KNOWN_SIGNALS, LIBRARIES, NAMESPACES, SIGNAL_CLASSES
 from ..libraries import SEND_METHODS as _SEND_METHODS
 from ..libraries.model import KnownNamespace
-from . import index_cache, project_files
+from . import heap, index_cache, project_files
 from .project_facts import (
     Alias,
     BindingValue,
@@ -1021,6 +1021,8 @@ def _current_scan(root: str, settings: IndexSettings) -> _RootScan:
         fresh = _scan_with_disk_cache(root, settings, settings.cache_dir, scan)
     fresh.run = _RUN[0]
     _ROOT_SCANS[key] = fresh
+    if fresh is not scan:
+        heap.keep_for_process()  # the scan lives as long as the process
     return fresh
 
 
