@@ -149,9 +149,13 @@ def test_only_signal_code_is_parsed(tmp_path):
     write(tmp_path, "declares.py", "from blinker import Namespace\nbus = Namespace()\nx = bus.signal('x')\n")
     write(tmp_path, "uses.py", "from declares import x\n\n\ndef f():\n    x.send(None)\n")
     write(tmp_path, "other_send.py", "def f(sock):\n    sock.send(b'')\n")
+    # every Flask app imports flask: only a file that makes a namespace through it is parsed
+    write(tmp_path, "views.py", "from flask import Flask, render_template\napp = Flask(__name__)\n")
+    write(tmp_path, "flask_ns.py", "from flask.signals import Namespace as NS\nours = NS()\ny = ours.signal('y')\n")
     index = project_index.build_index([str(tmp_path)])
-    assert sorted(Path(p).name for p in index.facts) == ["declares.py", "uses.py"]
-    assert index.files_seen == 5
+    assert sorted(Path(p).name for p in index.facts) == ["declares.py", "flask_ns.py", "uses.py"]
+    assert index.files_seen == 7
+    assert index.declared_names("flask_ns.ours") == {"y"}
 
 
 def test_file_cap_makes_the_index_incomplete_and_project_rules_silent(tmp_path, monkeypatch):

@@ -47,7 +47,7 @@ What is read: see :mod:`.project_files` (each linted file's project root and pac
 the configured source roots; regular ``*.py`` files only, at most ``MAX_FILE_BYTES`` each, flake8's
 excludes honoured). At most ``MAX_FILES`` files per root. Every file is read and searched for
 imports of the libraries in :mod:`.known_signals`, but parsing is what costs, so a file is parsed
-only when its text can make or look up a blinker signal (it mentions ``blinker``, ``flask.signals``
+only when its text can make or look up a blinker signal (it mentions ``blinker``, ``Namespace``
 or ``.signal(``), or when it mentions ``signal``/``.send``/``.connect`` (or is a package
 ``__init__.py``) *and* one of the module-level names that hold a signal or namespace in the files
 parsed so far, round after round.
@@ -173,15 +173,14 @@ def default_namespace_owner(namespace_id: str) -> str | None:
 
 
 def _source_words() -> tuple[bytes, ...]:
-    """Words a file must contain to make a namespace or a named signal: the modules the namespace
-    classes are imported from, and ``module.Class`` for ``from x import module; module.Class()``."""
-    words = set()
-    for path in NAMESPACE_CLASSES | {n for n in SIGNAL_CLASSES if n.split(".")[0] in _NAMESPACE_TOPS}:
-        module, cls = path.rsplit(".", 1)
-        words.add(module.split(".")[0])
-        words.add(f"{module.rsplit('.', 1)[-1]}.{cls}")
-    for name in DEFAULT_LOOKUPS:
-        words.add(name.split(".")[0])
+    """Words a file must contain to make a namespace or a named signal: a namespace class's own
+    name (every way to reach one spells it: ``from flask.signals import Namespace``,
+    ``blinker.Namespace()``) and the top-level packages of the signal classes and lookup functions
+    (``blinker``). Not the package a namespace class is re-exported from (``flask.signals``):
+    every Flask app says ``flask``, and parsing all of them was most of the index's time."""
+    words = {path.rsplit(".", 1)[1] for path in NAMESPACE_CLASSES}
+    made = {n for n in SIGNAL_CLASSES if n.split(".")[0] in _NAMESPACE_TOPS} | set(DEFAULT_LOOKUPS)
+    words.update(path.split(".")[0] for path in made)
     return tuple(sorted(w.encode() for w in _minimal(words)))
 
 
