@@ -121,7 +121,21 @@ def unpacked(project: Project) -> Path:
         root = entries[0] if len(entries) == 1 and entries[0].is_dir() else partial
         shutil.move(str(root), str(target)) if root is not partial else partial.rename(target)
         shutil.rmtree(partial, ignore_errors=True)
+    _mark_project_root(target)
     return target
+
+
+# flake8_signals.analysis.project_files.PROJECT_MARKERS, spelled out: bench/ never imports the plugin
+_PROJECT_MARKERS = ("setup.cfg", "tox.ini", ".flake8", "pyproject.toml", "setup.py", ".git", ".hg", ".svn")
+
+
+def _mark_project_root(target: Path) -> None:
+    """A wheel (used when PyPI has no sdist) has no project file, so the SIG2xx index would take
+    the nearest directory above that has one as the project: this checkout, which a user's
+    project never contains. Their checkout has one; so does ours, with an empty pyproject.toml
+    (flake8 reads no configuration from it, and only from the directory it runs in anyway)."""
+    if not any((target / marker).exists() for marker in _PROJECT_MARKERS):
+        (target / "pyproject.toml").write_text("# bench/_corpus.py: the project root of an unpacked wheel\n")
 
 
 def lint_root(project: Project) -> Path:
