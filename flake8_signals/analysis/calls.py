@@ -9,19 +9,20 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from . import tree as syntax
 from .scopes import FunctionNode
 
 
 @dataclass(frozen=True)
 class ModuleCalls:
-    calls: tuple[ast.Call, ...]  # in the order ast.walk meets them
+    calls: tuple[ast.Call, ...]  # in the order ast.walk meets them (tree.walk's)
     decorated: tuple[FunctionNode, ...]  # definitions with at least one decorator
 
     @classmethod
     def of(cls, tree: ast.AST) -> ModuleCalls:
         calls: list[ast.Call] = []
         decorated: list[FunctionNode] = []
-        for node in ast.walk(tree):
+        for node in syntax.walk(tree):
             if isinstance(node, ast.Call):
                 calls.append(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:

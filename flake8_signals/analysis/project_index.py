@@ -72,6 +72,7 @@ from ..libraries import CONNECT_METHODS, KNOWN_SIGNALS, LIBRARIES, NAMESPACES, S
 from ..libraries import SEND_METHODS as _SEND_METHODS
 from ..libraries.model import KnownNamespace
 from . import heap, index_cache, project_files
+from . import tree as syntax
 from .project_facts import (
     Alias,
     BindingValue,
@@ -377,7 +378,7 @@ class Extractor:
 
     # -- the walk -----------------------------------------------------------------------------
     def facts(self) -> ModuleFacts:
-        for node in ast.walk(self.tree):
+        for node in syntax.walk(self.tree):
             try:
                 self._visit(node)
             except (RecursionError, AttributeError, TypeError, ValueError):

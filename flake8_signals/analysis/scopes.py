@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import tree as syntax
+
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -300,7 +302,7 @@ class _Builder:
             self.stack.append((node, parent, scope))
 
     def _push_children(self, node: ast.AST, scope: Scope) -> None:
-        for child in ast.iter_child_nodes(node):
+        for child in syntax.child_nodes(node):
             self.stack.append((child, node, scope))
 
     def _new_scope(self, node: ast.AST, kind: str, parent: Scope) -> Scope:
