@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .analysis import index_cache
 from .analysis.calls import ModuleCalls
 from .analysis.connect_sites import ConnectSite, find_connect_sites
-from .analysis.project_index import IndexSettings
+from .analysis.project_index import IndexSettings, LinkedFacts, linked_facts
 from .analysis.scopes import ModuleScopes, module_name_for, package_root_for
 from .analysis.signals import SignalResolver
 from .rules import RULES
@@ -72,6 +72,11 @@ class FileContext:
     @property
     def index_settings(self) -> IndexSettings:
         return self.config.index
+
+    @cached_property
+    def index_facts(self) -> LinkedFacts:
+        """What the project index reads of this file, from its tree (see project_index)."""
+        return linked_facts(self)
 
     @cached_property
     def scopes(self) -> ModuleScopes:

@@ -98,6 +98,7 @@ from .scopes import ModuleScopes, module_name_for, package_root_for
 
 __all__ = [
     "DEFAULT_NAMESPACES",
+    "LinkedFacts",
     "Lookup",
     "ModuleFacts",
     "NamespaceInfo",
@@ -109,6 +110,7 @@ __all__ = [
     "default_namespace_owner",
     "file_facts",
     "index_for",
+    "linked_facts",
 ]
 
 
@@ -125,6 +127,8 @@ class LintedModule(Protocol):
     def scopes(self) -> ModuleScopes: ...
     @property
     def index_settings(self) -> IndexSettings: ...
+    @property
+    def index_facts(self) -> LinkedFacts: ...  # linked_facts(self), kept while the file is checked
 
 
 @dataclass(frozen=True)
@@ -958,8 +962,6 @@ class _RootScan:
 
 _ROOT_SCANS: dict[tuple[str, tuple[str, ...]], _RootScan] = {}
 _INDEXES: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[_RootScan, ...], ProjectIndex]] = {}
-_FILE_FACTS: list[tuple[ast.Module, str, ModuleFacts]] = []  # the linted file's, last one only
-_EXTRACTORS: list[tuple[ast.Module, Extractor]] = []
 _RUN = [0]
 
 
@@ -967,8 +969,6 @@ def clear_cache() -> None:
     """Forget everything read from disk in this process (the disk cache stays)."""
     _ROOT_SCANS.clear()
     _INDEXES.clear()
-    _FILE_FACTS.clear()
-    _EXTRACTORS.clear()
 
 
 def new_run() -> None:
@@ -1088,22 +1088,32 @@ def _decode_scan(root: str, record: dict[str, Any]) -> _RootScan | None:
 _KINDS = frozenset({"source", "candidate", "other", "oversized", "skipped"})
 
 
+@dataclass
+class LinkedFacts:
+    """The linted file's extractor and, once asked for, its facts: kept by the file's context
+    (``context.index_facts``), not by this module, so that a file's tree dies with its check
+    instead of living on into the collector's oldest generation."""
+
+    extractor: Extractor
+    facts: ModuleFacts | None = None
+
+
+def linked_facts(context: LintedModule) -> LinkedFacts:
+    """What ``context.index_facts`` holds (built once per linted file)."""
+    path = os.path.abspath(context.filename)
+    return LinkedFacts(Extractor(context.tree, context.scopes, context.module_name, path))
+
+
 def file_facts(context: LintedModule) -> ModuleFacts:
-    """The linted file's facts, from the tree flake8 gave (kept for the last file only)."""
-    if _FILE_FACTS and _FILE_FACTS[0][0] is context.tree and _FILE_FACTS[0][1] == context.filename:
-        return _FILE_FACTS[0][2]
-    facts = _extractor_for(context).facts()
-    _FILE_FACTS[:] = [(context.tree, context.filename, facts)]
-    return facts
+    """The linted file's facts, from the tree flake8 gave."""
+    linked = context.index_facts
+    if linked.facts is None:
+        linked.facts = linked.extractor.facts()
+    return linked.facts
 
 
 def _extractor_for(context: LintedModule) -> Extractor:
-    if _EXTRACTORS and _EXTRACTORS[0][0] is context.tree:
-        return _EXTRACTORS[0][1]
-    path = os.path.abspath(context.filename)
-    extractor = Extractor(context.tree, context.scopes, context.module_name, path)
-    _EXTRACTORS[:] = [(context.tree, extractor)]
-    return extractor
+    return context.index_facts.extractor
 
 
 def _combine(scans: list[_RootScan]) -> ProjectIndex:
