@@ -19,22 +19,19 @@ the library's own receivers, which are attributed to the import line).
   (:data:`ROBUST_SENDS`), and each exception is recorded against the receiver that raised it.
 
 The connect calls are found through every library model's ``runtime_hooks`` whose module is
-installed, as tests/runtime_probe.py does; Django runs with ``DEBUG=False``.
+installed (tests/probe_hooks.py); Django runs with ``DEBUG=False``.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
 import gc
 import importlib
-import importlib.util
 import json
 import os
 import sys
-import weakref
 
-from flake8_signals.libraries import LIBRARIES
+from probe_hooks import configure_django, import_fixture, reference, target, wrap_connects
 
 # (module, class, send method, robust send of the same class, its failure logger or None): the
 # robust send calls every receiver the way the send does and returns (receiver, result or
@@ -46,25 +43,9 @@ ROBUST_SENDS = (
     ("celery.utils.dispatch.signal", "Signal", "send", "send", None),
 )
 
-target = os.path.abspath(sys.argv[1])
 records: list[dict] = []
 _phase = ["import"]
 _calls: dict[int, dict[str, int]] = {}  # id(code) -> phase -> calls
-with open(target, encoding="utf-8") as _handle:
-    _DECORATED = {
-        node.lineno: node.decorator_list[0].lineno
-        for node in ast.walk(ast.parse(_handle.read()))
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list
-    }
-
-
-def _site_line() -> int | None:
-    frame = sys._getframe(2)
-    while frame is not None:
-        if os.path.abspath(frame.f_code.co_filename) == target:
-            return _DECORATED.get(frame.f_lineno, frame.f_lineno)
-        frame = frame.f_back
-    return None
 
 
 def _codes(receiver: object, depth: int = 0) -> list:
@@ -82,15 +63,6 @@ def _codes(receiver: object, depth: int = 0) -> list:
     return [code] if code is not None else []
 
 
-def _reference(receiver: object):
-    try:
-        if hasattr(receiver, "__self__") and hasattr(receiver, "__func__"):
-            return weakref.WeakMethod(receiver)
-        return weakref.ref(receiver)
-    except TypeError:
-        return None
-
-
 def _profile(frame, event, arg) -> None:
     if event == "call":
         counts = _calls.get(id(frame.f_code))
@@ -98,50 +70,31 @@ def _profile(frame, event, arg) -> None:
             counts[_phase[0]] = counts.get(_phase[0], 0) + 1
 
 
-def _resolve(module, attribute):
-    owner_name, _, name = attribute.rpartition(".")
-    return (getattr(module, owner_name) if owner_name else module), name
-
-
-def _wrap_connect(library, hook) -> None:
+def _connected(library, hook, lines, call_args, kwargs, call):
+    receiver = hook.receiver_of(call_args, kwargs)
+    record = None
+    if lines and receiver is not None:
+        codes = _codes(receiver)
+        for code in codes:
+            _calls.setdefault(id(code), {})
+        record = {
+            "line": lines[0],
+            "library": library.key,
+            "receiver": getattr(receiver, "__qualname__", type(receiver).__name__),
+            "codes": [id(code) for code in codes],
+            "own": any(os.path.abspath(code.co_filename) == target for code in codes),
+            "ref": reference(receiver),
+            "connect_error": None,
+            "errors": [],
+        }
+        records.append(record)
     try:
-        module = importlib.import_module(hook.module)
-    except ImportError:
-        return
-    owner, name = _resolve(module, hook.attribute)
-    original = getattr(owner, name)
-    is_method = owner is not module
-
-    @functools.wraps(original)
-    def connect(*args, **kwargs):
-        call_args = args[1:] if is_method else args
-        line = _site_line()
-        receiver = hook.receiver_of(call_args, kwargs)
-        record = None
-        if line is not None and receiver is not None:
-            codes = _codes(receiver)
-            for code in codes:
-                _calls.setdefault(id(code), {})
-            record = {
-                "line": line,
-                "library": library.key,
-                "receiver": getattr(receiver, "__qualname__", type(receiver).__name__),
-                "codes": [id(code) for code in codes],
-                "own": any(os.path.abspath(code.co_filename) == target for code in codes),
-                "ref": _reference(receiver),
-                "connect_error": None,
-                "errors": [],
-            }
-            records.append(record)
-        try:
-            return original(*args, **kwargs)
-        except (TypeError, ValueError) as error:
-            if record is None:
-                raise
-            record["connect_error"] = [type(error).__name__, str(error)]
-            return None
-
-    setattr(owner, name, connect)
+        return call()
+    except (TypeError, ValueError) as error:
+        if record is None:
+            raise
+        record["connect_error"] = [type(error).__name__, str(error)]
+        return None
 
 
 def _record_error(receiver: object, error: BaseException) -> None:
@@ -173,28 +126,13 @@ def _wrap_send(module_name: str, class_name: str, send: str, robust: str, logger
     setattr(cls, send, send_each)
 
 
-def _configure_django() -> None:
-    try:
-        from django.conf import settings
-    except ImportError:
-        return
-    if not settings.configured:
-        settings.configure(DEBUG=False)
-
-
-_configure_django()
-for _library in LIBRARIES:
-    for _hook in _library.runtime_hooks:
-        _wrap_connect(_library, _hook)
+configure_django(debug=False)
+wrap_connects(_connected)
 for _send in ROBUST_SENDS:
     _wrap_send(*_send)
 
-sys.path.insert(0, os.path.dirname(target))
-spec = importlib.util.spec_from_file_location("fixture_under_probe", target)
-module = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = module
 sys.setprofile(_profile)
-spec.loader.exec_module(module)
+module = import_fixture()
 _phase[0] = "exercise"
 if hasattr(module, "exercise"):
     module.exercise()
