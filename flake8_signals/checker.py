@@ -7,6 +7,7 @@ import time
 from types import ModuleType
 
 from . import stats
+from .analysis import heap
 from .boundary import FAMILY, contained
 from .checks import FAMILIES
 from .context import CheckConfig, FileContext
@@ -43,11 +44,12 @@ def check_module(tree: ast.Module, source: str, filename: str, config: CheckConf
     stats.STATS.files_analyzed += 1
     context = FileContext(tree, source, filename, config)
     findings: list[Finding] = []
-    for family in families:
-        found: list[Finding] = []
-        with contained(FAMILY):
-            found = [f for f in family.check(context) if f.code in config.enabled]
-        findings.extend(found)
+    with heap.paused_collector():
+        for family in families:
+            found: list[Finding] = []
+            with contained(FAMILY):
+                found = [f for f in family.check(context) if f.code in config.enabled]
+            findings.extend(found)
     elapsed = time.process_time() - started
     stats.STATS.check_seconds += elapsed
     if elapsed > stats.STATS.max_file_seconds:
