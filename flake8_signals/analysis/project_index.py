@@ -65,6 +65,7 @@ import time
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 from ..boundary import PROJECT_FILE, contained
@@ -726,7 +727,7 @@ class ProjectIndex:
 
     def identity_of(self, expr: ast.expr, context: LintedModule) -> SignalIdentity | None:
         """The signal ``expr`` (an expression in the linted file) refers to, when the index knows."""
-        ref = _extractor_for(context).ref_of(expr)
+        ref = context.index_facts.extractor.ref_of(expr)
         target = self.resolve(ref) if ref is not None else None
         return target if isinstance(target, SignalIdentity) else None
 
@@ -1088,14 +1089,17 @@ def _decode_scan(root: str, record: dict[str, Any]) -> _RootScan | None:
 _KINDS = frozenset({"source", "candidate", "other", "oversized", "skipped"})
 
 
-@dataclass
 class LinkedFacts:
     """The linted file's extractor and, once asked for, its facts: kept by the file's context
     (``context.index_facts``), not by this module, so that a file's tree dies with its check
     instead of living on into the collector's oldest generation."""
 
-    extractor: Extractor
-    facts: ModuleFacts | None = None
+    def __init__(self, extractor: Extractor) -> None:
+        self.extractor = extractor
+
+    @cached_property
+    def facts(self) -> ModuleFacts:
+        return self.extractor.facts()
 
 
 def linked_facts(context: LintedModule) -> LinkedFacts:
@@ -1106,14 +1110,7 @@ def linked_facts(context: LintedModule) -> LinkedFacts:
 
 def file_facts(context: LintedModule) -> ModuleFacts:
     """The linted file's facts, from the tree flake8 gave."""
-    linked = context.index_facts
-    if linked.facts is None:
-        linked.facts = linked.extractor.facts()
-    return linked.facts
-
-
-def _extractor_for(context: LintedModule) -> Extractor:
-    return context.index_facts.extractor
+    return context.index_facts.facts
 
 
 def _combine(scans: list[_RootScan]) -> ProjectIndex:

@@ -29,7 +29,6 @@ class WrappedCalls:
         sites: Sequence[ConnectSite],
         calls: Sequence[ast.Call],
     ) -> None:
-        self.tree = tree
         self.calls_in_module = calls
         self.scopes = scopes
         self.roots = roots
