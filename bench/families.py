@@ -41,8 +41,8 @@ def main(argv: list[str]) -> int:
             continue
         context = FileContext(tree, source, str(path), config)
         for family in FAMILIES:
-            name = family.__name__.rsplit(".", 1)[-1]
-            if not (family.CODES & config.enabled):
+            name = family.name
+            if not (family.codes & config.enabled):
                 continue
             started = time.process_time()
             if family.wants(source):
@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
     print("| family | files past its prefilter | CPU s | findings | errors |")
     print("|---|---:|---:|---:|---:|")
     for family in FAMILIES:
-        name = family.__name__.rsplit(".", 1)[-1]
+        name = family.name
         print(f"| {name} | {wanted[name]} | {seconds[name]:.2f} | {findings[name]} | {errors[name]} |")
     print("slowest (family, file):")
     for elapsed, name, path in slowest[:10]:

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import ast
 import time
-from types import ModuleType
 
 from . import stats
 from .analysis import heap
 from .boundary import FAMILY, contained
-from .checks import FAMILIES
+from .checks import FAMILIES, Family
 from .context import CheckConfig, FileContext
 from .findings import Finding
 
 __all__ = ["CheckConfig", "FileContext", "check_module", "wants"]
 
 
-def _wanting(source: str, config: CheckConfig) -> list[ModuleType]:
-    return [family for family in FAMILIES if family.CODES & config.enabled and family.wants(source)]
+def _wanting(source: str, config: CheckConfig) -> list[Family]:
+    return [family for family in FAMILIES if family.codes & config.enabled and family.wants(source)]
 
 
 def wants(source: str, config: CheckConfig) -> bool:

@@ -63,4 +63,17 @@ def _clean_up(owner: int) -> None:
             path.unlink()
 
 
-atexit.register(_clean_up, os.getpid())
+_cleaning: set[int] = set()
+
+
+def clean_up_at_exit() -> None:
+    """Remove the run's markers when this process exits. The plugin calls it while flake8 parses
+    its options, in the run's own process and before any worker starts: the workers, which may be
+    the first to import this module, cannot."""
+    owner = os.getpid()
+    if owner not in _cleaning:
+        _cleaning.add(owner)
+        atexit.register(_clean_up, owner)
+
+
+clean_up_at_exit()  # an in-process caller (the API) owns its run

@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from . import __version__
+from . import __version__, notices
 from .analysis import index_cache, project_index
 from .analysis.project_index import IndexSettings
 from .checker import CheckConfig, check_module, wants
@@ -64,6 +64,7 @@ class Plugin:
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
         project_index.new_run()  # a long-lived process (an editor's) checks what it read again
+        notices.clean_up_at_exit()
         configured = tuple(os.path.abspath(r) for r in getattr(options, "signals_source_roots", None) or ())
         # what flake8 does not lint, the project index does not read either
         exclude = (

@@ -258,7 +258,7 @@ def test_harness_sees_exception_the_plugin_would_swallow(small_tree, flake8_args
         yield  # pragma: no cover - a generator, like the real ones
 
     for family in sig_checks.FAMILIES:
-        monkeypatch.setattr(family, "check", broken)
+        monkeypatch.setattr(family.module, "check", broken)
     monkeypatch.delenv(DEBUG_VARIABLE)
     quiet = run_flake8([small_tree], flake8_args, jobs=jobs)
     assert crash_report(quiet) == ""  # the boundary held...

@@ -25,20 +25,15 @@ from ..analysis.scopes import Scope
 from ..analysis.signals import SignalResolver
 from ..boundary import SITE, contained
 from ..findings import Finding
-from ..libraries import SEND_TEXT, has_connect_text, library_named
+from ..libraries import has_connect_text, library_named
 from ..libraries.model import Binds, Library, ReceiverCall
 from ..rules import RULES
 
 if TYPE_CHECKING:
     from ..context import FileContext
 
-CODES = frozenset({"SIG301", "SIG302", "SIG303", "SIG304"})
 _RECEIVER_CODES = frozenset({"SIG301", "SIG302", "SIG303"})
 _SHOWN_LENGTH = 60
-
-
-def wants(source: str) -> bool:
-    return has_connect_text(source) or SEND_TEXT.search(source) is not None
 
 
 def check(context: FileContext) -> Iterator[Finding]:

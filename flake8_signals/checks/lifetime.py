@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -17,24 +16,14 @@ from ..analysis.wrapped_calls import WrappedCalls, bind_inner
 from ..analysis.wrappers import ConnectWrapper, FreshReturner
 from ..boundary import SITE, contained
 from ..findings import Finding
-from ..libraries import has_connect_text, missing_package
+from ..libraries import missing_package
 from ..libraries.model import Binds, ReceiverKind
 from ..rules import RULES
 
 if TYPE_CHECKING:
     from ..context import FileContext
 
-CODES = frozenset({"SIG101", "SIG102", "SIG103", "SIG104", "SIG105", "SIG106"})
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
-
-
-# A call of a project function named like a connect wrapper (connect_first(), dynamic_connect()),
-# in a module with no connect of its own: worth reading for wrappers imported from the project.
-_WRAPPER_CALL = re.compile(r"connect(?!ion)\w*\s*\(")  # led by a literal: the engine skips ahead
-
-
-def wants(source: str) -> bool:
-    return has_connect_text(source) or ("connect" in source and _WRAPPER_CALL.search(source) is not None)
 
 
 def check(context: FileContext) -> Iterator[Finding]:
