@@ -14,15 +14,15 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .analysis import index_cache
-from .analysis.calls import ModuleCalls
-from .analysis.connect_sites import ConnectSite, find_connect_sites
 from .analysis.project_index import IndexSettings, LinkedFacts, linked_facts
 from .analysis.scopes import ModuleScopes, module_name_for, package_root_for
-from .analysis.signals import SignalResolver
 from .rules import RULES
 
 if TYPE_CHECKING:
+    from .analysis.calls import ModuleCalls
+    from .analysis.connect_sites import ConnectSite
     from .analysis.inference import AstroidFile
+    from .analysis.signals import SignalResolver
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,15 @@ class FileContext:
     @cached_property
     def connect_sites(self) -> tuple[ConnectSite, ...]:
         """Every ``.connect`` call and connect decorator: one tree walk shared by the families."""
+        from .analysis.connect_sites import find_connect_sites  # a names-only file needs none
+
         return tuple(find_connect_sites(self.tree, self.calls))
 
     @cached_property
     def calls(self) -> ModuleCalls:
         """Every call and decorated definition: one walk shared by the families."""
+        from .analysis.calls import ModuleCalls
+
         return ModuleCalls.of(self.tree)
 
     @cached_property
@@ -102,6 +106,8 @@ class FileContext:
     @cached_property
     def signals(self) -> SignalResolver:
         """Which library's signal an expression is; astroid only when the file cannot tell."""
+        from .analysis.signals import SignalResolver
+
         return SignalResolver(self.scopes, lambda expr: self.astroid.library_of(expr))
 
     def enabled(self, code: str) -> bool:

@@ -22,7 +22,6 @@ Turned off by ``FLAKE8_SIGNALS_NO_CACHE=1`` or flake8's ``--signals-no-cache``; 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
@@ -87,6 +86,8 @@ _CODE_DIGEST: list[str] = []
 def code_digest() -> str:
     """A digest of the analysis code and library models: facts made by other code are not reused."""
     if not _CODE_DIGEST:
+        import hashlib  # loads OpenSSL: only in a run that reads the project
+
         digest = hashlib.blake2b(digest_size=16)
         package = Path(__file__).resolve().parent.parent
         for folder in ("analysis", "libraries"):
@@ -100,6 +101,8 @@ def code_digest() -> str:
 
 
 def content_digest(data: bytes) -> str:
+    import hashlib
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
@@ -108,6 +111,8 @@ def cache_key(root: str, settings: dict[str, Any]) -> str:
         {"root": root, "format": FORMAT, "code": code_digest(), "python": sys.version_info[:2], **settings},
         sort_keys=True,
     )
+    import hashlib
+
     return hashlib.sha256(described.encode()).hexdigest()[:32]
 
 

@@ -14,7 +14,6 @@ left out of it (they would break the document).
 from __future__ import annotations
 
 import ast
-import hashlib
 import linecache
 import os
 from collections import Counter
@@ -77,6 +76,8 @@ def fingerprint(code: str, path: str, line_text: str, occurrence: int) -> str:
     identical lines with the same finding stay distinct.
     """
     data = "\0".join((code, path, normalize_line(line_text), str(occurrence)))
+    import hashlib  # loads OpenSSL: not at flake8's start-up, which imports every formatter
+
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
 
 
