@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .analysis import index_cache
-from .analysis.project_index import IndexSettings, LinkedFacts, linked_facts
+from .analysis import index_settings
+from .analysis.index_settings import IndexSettings
 from .analysis.scopes import ModuleScopes, module_name_for, package_root_for
 from .rules import RULES
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .analysis.calls import ModuleCalls
     from .analysis.connect_sites import ConnectSite
     from .analysis.inference import AstroidFile
+    from .analysis.project_index import LinkedFacts
     from .analysis.signals import SignalResolver
 
 
@@ -42,7 +43,7 @@ class CheckConfig:
             prefixes = tuple(select)
             enabled = {code for code in RULES if code.startswith(prefixes)}
         configured = tuple(os.path.abspath(root) for root in source_roots or ())
-        index = IndexSettings(roots=configured, cache_dir=index_cache.default_directory())
+        index = IndexSettings(roots=configured, cache_dir=index_settings.default_directory())
         return cls(frozenset(enabled), configured or (os.getcwd(),), index)
 
 
@@ -76,6 +77,8 @@ class FileContext:
     @cached_property
     def index_facts(self) -> LinkedFacts:
         """What the project index reads of this file, from its tree (see project_index)."""
+        from .analysis.project_index import linked_facts  # a file that reads no project needs none
+
         return linked_facts(self)
 
     @cached_property

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import __version__, notices
-from .analysis import index_cache, project_index
-from .analysis.project_index import IndexSettings
+from .analysis import index_settings
+from .analysis.index_settings import IndexSettings
 from .checker import CheckConfig, check_module, wants
 from .rules import RULES
 
@@ -45,7 +45,7 @@ class Plugin:
             parse_from_config=True,
             help=(
                 "Do not keep the project's signal facts between runs (also: environment variable "
-                f"{index_cache.OFF_VARIABLE}=1)."
+                f"{index_settings.OFF_VARIABLE}=1)."
             ),
         )
         manager.add_option(
@@ -55,7 +55,7 @@ class Plugin:
             normalize_paths=True,
             help=(
                 "Where the project's signal facts are kept between runs (default: "
-                f"${index_cache.DIRECTORY_VARIABLE}, else the user cache directory)."
+                f"${index_settings.DIRECTORY_VARIABLE}, else the user cache directory)."
             ),
         )
         # The opt-in rules are not put in flake8's default ignore list: an ignore there would tie
@@ -63,7 +63,7 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
-        project_index.new_run()  # a long-lived process (an editor's) checks what it read again
+        index_settings.new_run()  # a long-lived process (an editor's) checks what it read again
         notices.clean_up_at_exit()
         configured = tuple(os.path.abspath(r) for r in getattr(options, "signals_source_roots", None) or ())
         # what flake8 does not lint, the project index does not read either
@@ -92,10 +92,10 @@ class Plugin:
 
 
 def _cache_directory(options: argparse.Namespace) -> str | None:
-    if getattr(options, "signals_no_cache", False) or index_cache.off_by_environment():
+    if getattr(options, "signals_no_cache", False) or index_settings.off_by_environment():
         return None
     configured = getattr(options, "signals_cache_dir", "")
-    return os.path.abspath(configured) if configured else index_cache.default_directory()
+    return os.path.abspath(configured) if configured else index_settings.default_directory()
 
 
 #: The prefix this plugin registers with flake8 (the entry point's name in pyproject.toml).

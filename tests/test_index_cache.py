@@ -18,7 +18,7 @@ import pytest
 from flake8 import utils as flake8_utils
 from flake8.main import cli
 
-from flake8_signals.analysis import index_cache, project_index
+from flake8_signals.analysis import index_cache, index_settings, project_index
 from flake8_signals.api import check_file
 from tests.support import FIXTURES
 
@@ -53,8 +53,8 @@ def make_app(root: Path) -> Path:
 @pytest.fixture
 def cache_dir(tmp_path, monkeypatch):
     directory = tmp_path / "cache"
-    monkeypatch.setenv(index_cache.DIRECTORY_VARIABLE, str(directory))
-    monkeypatch.delenv(index_cache.OFF_VARIABLE, raising=False)
+    monkeypatch.setenv(index_settings.DIRECTORY_VARIABLE, str(directory))
+    monkeypatch.delenv(index_settings.OFF_VARIABLE, raising=False)
     project_index.clear_cache()
     yield directory
     project_index.clear_cache()
@@ -126,7 +126,7 @@ def test_cold_warm_and_no_cache_give_the_same_findings(cache_dir, monkeypatch):
     )
     warm = _findings(paths)
     assert parsed == []  # every fact came from the cache
-    monkeypatch.setenv(index_cache.OFF_VARIABLE, "1")
+    monkeypatch.setenv(index_settings.OFF_VARIABLE, "1")
     project_index.clear_cache()
     uncached = _findings(paths)
     assert cold == warm == uncached
@@ -161,14 +161,14 @@ def test_a_file_changed_within_the_clock_granularity_is_read_again(tmp_path, cac
     events.write_text(EVENTS.replace("order-paid", "order-payd").replace("order_paid", "order_payd"))
     os.utime(events, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert events.stat().st_size == stat.st_size
-    project_index.new_run()
+    index_settings.new_run()
     message = check_file(use, select=["SIG201"])[0].message
     assert "did you mean 'order-payd'" in message
 
 
 def test_the_off_switch_and_the_directory_option(tmp_path, cache_dir):
     make_app(tmp_path / "project")
-    env = {**os.environ, index_cache.DIRECTORY_VARIABLE: str(cache_dir)}
+    env = {**os.environ, index_settings.DIRECTORY_VARIABLE: str(cache_dir)}
 
     def run(*args: str, **extra: str) -> str:
         completed = subprocess.run(
@@ -181,7 +181,7 @@ def test_the_off_switch_and_the_directory_option(tmp_path, cache_dir):
         )
         return completed.stdout
 
-    assert TYPO in run(**{index_cache.OFF_VARIABLE: "1"})
+    assert TYPO in run(**{index_settings.OFF_VARIABLE: "1"})
     assert TYPO in run("--signals-no-cache")
     assert not cache_dir.exists()
     elsewhere = tmp_path / "elsewhere"
@@ -195,7 +195,7 @@ def test_concurrent_processes_share_one_cache(tmp_path, cache_dir):
     make_app(tmp_path / "project")
     for number in range(12):  # enough files for -j2 to start both workers
         (tmp_path / "project" / "app" / f"use_{number}.py").write_text(USE)
-    env = {**os.environ, index_cache.DIRECTORY_VARIABLE: str(cache_dir)}
+    env = {**os.environ, index_settings.DIRECTORY_VARIABLE: str(cache_dir)}
     command = [sys.executable, "-m", "flake8", "--isolated", "--select", "SIG", "-j2", "app"]
     processes = [
         subprocess.Popen(command, cwd=tmp_path / "project", env=env, stdout=subprocess.PIPE, text=True)
@@ -211,14 +211,14 @@ def test_concurrent_processes_share_one_cache(tmp_path, cache_dir):
 
 
 def test_default_directory_follows_xdg(monkeypatch, tmp_path):
-    monkeypatch.delenv(index_cache.DIRECTORY_VARIABLE, raising=False)
-    monkeypatch.delenv(index_cache.OFF_VARIABLE, raising=False)
+    monkeypatch.delenv(index_settings.DIRECTORY_VARIABLE, raising=False)
+    monkeypatch.delenv(index_settings.OFF_VARIABLE, raising=False)
     if sys.platform in ("win32", "darwin"):
         pytest.skip("XDG applies on Linux and other Unix systems")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert index_cache.default_directory() == str(tmp_path / "xdg" / "flake8-signals")
+    assert index_settings.default_directory() == str(tmp_path / "xdg" / "flake8-signals")
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert index_cache.default_directory() == str(tmp_path / "home" / ".cache" / "flake8-signals")
-    monkeypatch.setenv(index_cache.OFF_VARIABLE, "1")
-    assert index_cache.default_directory() is None
+    assert index_settings.default_directory() == str(tmp_path / "home" / ".cache" / "flake8-signals")
+    monkeypatch.setenv(index_settings.OFF_VARIABLE, "1")
+    assert index_settings.default_directory() is None

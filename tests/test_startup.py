@@ -53,7 +53,10 @@ def test_start_up_leaves_the_analyses_unloaded():
         "flake8_signals.analysis.contracts",
         "flake8_signals.analysis.lifetime",
         "flake8_signals.analysis.names",
+        "flake8_signals.analysis.project_facts",
+        "flake8_signals.analysis.project_index",
         "flake8_signals.analysis.wrappers",
+        "flake8_signals.analysis.index_cache",
         "flake8_signals.analysis.inference",
         "flake8_signals.analysis.signals",
     }

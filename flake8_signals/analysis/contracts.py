@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from ..libraries import CONNECT_METHODS, KNOWN_SIGNALS, LIBRARIES, NAMESPACES
 from ..libraries import SEND_METHODS as _SEND_METHODS
@@ -29,8 +30,10 @@ from ..libraries.model import CoroutineReceivers, Library, Parameter, ReceiverCa
 from .calls import ModuleCalls
 from .connect_sites import ConnectSite, ReportedAt
 from .connections import candidates
-from .project_facts import SendInfo
 from .scopes import FunctionNode, ModuleScopes, Scope
+
+if TYPE_CHECKING:
+    from .project_facts import SendInfo
 
 POSITIONAL_ONLY = "positional-only"
 POSITIONAL = "positional"

@@ -1,7 +1,7 @@
 """The project index's facts kept on disk between runs, so that a run reads only what changed.
 
 One JSON file per project root (and per settings that change what is read), in the user's cache
-directory (:func:`default_directory`). It lists every file the index saw with its size,
+directory (:func:`.index_settings.default_directory`). It lists every file the index saw with its size,
 modification time, inode and a digest of its content, and the facts of the files it parsed. A
 later run trusts a listed file without reading it only while all four match and the file was
 already older than two seconds when it was recorded (a file changed again within the clock's
@@ -48,36 +48,9 @@ from .project_facts import (
 )
 
 FORMAT = 1
-DIRECTORY_VARIABLE = "FLAKE8_SIGNALS_CACHE_DIR"
-OFF_VARIABLE = "FLAKE8_SIGNALS_NO_CACHE"
 STABLE_AFTER_NS = 2_000_000_000  # a file modified this close to being recorded is read again
 LOCK_WAIT_SECONDS = 60.0
 MAX_ENTRIES = 256  # cache files kept; the least recently written go first
-
-
-def off_by_environment() -> bool:
-    return os.environ.get(OFF_VARIABLE, "") not in ("", "0")
-
-
-def default_directory() -> str | None:
-    """``$FLAKE8_SIGNALS_CACHE_DIR``, else the platform's user cache directory (on Linux
-    ``$XDG_CACHE_HOME/flake8-signals``, by default ``~/.cache/flake8-signals``); None when the
-    cache is turned off or no home directory is known."""
-    if off_by_environment():
-        return None
-    configured = os.environ.get(DIRECTORY_VARIABLE)
-    if configured:
-        return os.path.abspath(os.path.expanduser(configured))
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA")
-        return os.path.join(base, "flake8-signals", "Cache") if base else None
-    home = os.path.expanduser("~")
-    if home == "~":
-        return None
-    if sys.platform == "darwin":
-        return os.path.join(home, "Library", "Caches", "flake8-signals")
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
-    return os.path.join(os.path.abspath(base), "flake8-signals")
 
 
 _CODE_DIGEST: list[str] = []

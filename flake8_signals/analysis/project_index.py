@@ -74,6 +74,7 @@ from ..libraries import SEND_METHODS as _SEND_METHODS
 from ..libraries.model import KnownNamespace
 from . import heap, index_cache, project_files
 from . import tree as syntax
+from .index_settings import IndexSettings, current_run
 from .project_facts import (
     Alias,
     BindingValue,
@@ -130,17 +131,6 @@ class LintedModule(Protocol):
     def index_settings(self) -> IndexSettings: ...
     @property
     def index_facts(self) -> LinkedFacts: ...  # linked_facts(self), kept while the file is checked
-
-
-@dataclass(frozen=True)
-class IndexSettings:
-    """What the index reads: ``roots`` are the configured source roots (empty: each linted
-    file's project root, see :mod:`.project_files`), ``exclude`` flake8's ``--exclude`` and
-    ``--extend-exclude`` patterns, ``cache_dir`` where facts are kept between runs."""
-
-    roots: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    cache_dir: str | None = None  # facts kept between runs there (see .index_cache); None: not kept
 
 
 MAX_FILES = 20_000  # per root; past it the index is incomplete
@@ -963,19 +953,12 @@ class _RootScan:
 
 _ROOT_SCANS: dict[tuple[str, tuple[str, ...]], _RootScan] = {}
 _INDEXES: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[_RootScan, ...], ProjectIndex]] = {}
-_RUN = [0]
 
 
 def clear_cache() -> None:
     """Forget everything read from disk in this process (the disk cache stays)."""
     _ROOT_SCANS.clear()
     _INDEXES.clear()
-
-
-def new_run() -> None:
-    """A new flake8 run starts in this process (an editor's or language server's next check):
-    what was read from disk is checked against the disk again before it is used."""
-    _RUN[0] += 1
 
 
 def build_index(
@@ -996,7 +979,7 @@ def index_for(context: LintedModule) -> ProjectIndex:
     """The project index for the file being linted, its given source in place of the disk's.
 
     Each root is read once per process, and checked against the disk again (by size,
-    modification time and inode) at the first use in each new flake8 run (:func:`new_run`)."""
+    modification time and inode) at the first use in each new flake8 run (:func:`.index_settings.new_run`)."""
     settings = context.index_settings
     roots = roots_of(context)
     scans = tuple(_current_scan(root, settings) for root in roots)
@@ -1014,13 +997,13 @@ def index_for(context: LintedModule) -> ProjectIndex:
 def _current_scan(root: str, settings: IndexSettings) -> _RootScan:
     key = (root, settings.exclude)
     scan = _ROOT_SCANS.get(key)
-    if scan is not None and scan.run == _RUN[0]:
+    if scan is not None and scan.run == current_run():
         return scan
     if settings.cache_dir is None:
         fresh = _scan_root(root, MAX_FILES, settings.exclude, scan)
     else:
         fresh = _scan_with_disk_cache(root, settings, settings.cache_dir, scan)
-    fresh.run = _RUN[0]
+    fresh.run = current_run()
     _ROOT_SCANS[key] = fresh
     if fresh is not scan:
         heap.keep_for_process()  # the scan lives as long as the process
