@@ -1,9 +1,9 @@
 """The project index's facts kept on disk between runs, so that a run reads only what changed.
 
 One JSON file per project root (and per settings that change what is read), in the user's cache
-directory (:func:`.index_settings.default_directory`). It lists every file the index saw with its size,
-modification time, inode and a digest of its content, and the facts of the files it parsed. A
-later run trusts a listed file without reading it only while all four match and the file was
+directory (:func:`.index_settings.default_directory`). It lists every file the index saw with its
+size, modification time, inode and a digest of its content, and the facts of the files it parsed.
+A later run trusts a listed file without reading it only while all four match and the file was
 already older than two seconds when it was recorded (a file changed again within the clock's
 granularity is read again); facts are reused only for the same content digest, path and module
 name. The cache's key includes the plugin's own analysis code, the Python version and the
