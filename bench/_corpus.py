@@ -165,6 +165,10 @@ def ensure_venvs(refresh: bool = False) -> dict[str, Path]:
             run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *pins, *extra])
             marker.write_text(json.dumps(installed_versions(python)))
         pythons[name.removeprefix("venv-")] = python
+    # An installed wheel's modules are byte-compiled by pip; the editable checkout's are only when
+    # some run writes them, and PYTHONDONTWRITEBYTECODE or a fresh edit would have every measured
+    # process compile the plugin again. Compiled here, so both venvs start from bytecode.
+    run([str(pythons["plugin"]), "-m", "compileall", "-q", str(REPO / "flake8_signals")])
     return pythons
 
 
