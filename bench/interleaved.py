@@ -13,11 +13,11 @@ flake8's ``FileChecker.run_checks`` (what ``flake8 -j1`` runs per file) with the
 files it covers. Runs inside ``bench/.cache/venv-plugin`` (this checkout installed editable),
 with the plugin's disk cache off, like the budget rows.
 
-What it leaves out: start-up (importing the plugin: about 0.06 s, measured with ``python -X
-importtime``) and reporting. The collector runs when allocations trigger it, so some of the
-plugin's garbage is collected during the other variant's files: the figure is the plugin's own
-work plus most, not all, of what it costs the collector; bench/README.md compares it with the
-whole-run figures.
+What it leaves out: start-up (importing the plugin, about 0.03 s, and each family's analyses on
+first use, about 0.02 s each: ``bench/startup.py``) and reporting. The collector runs when
+allocations trigger it, so some of the plugin's garbage is collected during the other variant's
+files: the figure is the plugin's own work plus most, not all, of what it costs the collector;
+bench/README.md compares it with the whole-run figures.
 """
 
 from __future__ import annotations
