@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 _PROBE = r"""
 import json, sys, time
 import flake8.checker, flake8.formatting.default, flake8.main.application, flake8.plugins.finder
-import json, multiprocessing, pycodestyle, pyflakes.checker, tempfile
+import multiprocessing, pycodestyle, pyflakes.checker, tempfile
 
 def ours():
     return sum(1 for name in sys.modules if name.startswith("flake8_signals"))
