@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DIRECTORY_VARIABLE = "FLAKE8_SIGNALS_CACHE_DIR"
 OFF_VARIABLE = "FLAKE8_SIGNALS_NO_CACHE"
 
 
-@dataclass(frozen=True)
-class IndexSettings:
+class IndexSettings(NamedTuple):
     """What the index reads: ``roots`` are the configured source roots (empty: each linted
     file's project root, see :mod:`.project_files`), ``exclude`` flake8's ``--exclude`` and
     ``--extend-exclude`` patterns, ``cache_dir`` where facts are kept between runs."""

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..rules import Rule
 from ..rules import contracts as contract_rules
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
     from ..findings import Finding
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(NamedTuple):
     name: str  # the module of this package that holds the check
     codes: frozenset[str]
     wants: Callable[[str], bool]  # False: the check would find nothing in this source

@@ -13,7 +13,7 @@ import pkgutil
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import ConnectForm, DecoratorFunction, KnownSignal, Library, Namespaces
 
@@ -32,8 +32,7 @@ def _discover() -> tuple[Library, ...]:
 LIBRARIES: tuple[Library, ...] = _discover()
 
 
-@dataclass(frozen=True)
-class Known:
+class Known(NamedTuple):
     """A known signal and its library."""
 
     library: Library

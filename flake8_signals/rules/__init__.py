@@ -7,15 +7,14 @@ these declarations (see :mod:`flake8_signals.docs`); a test fails when the commi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..libraries.model import ReceiverKind
 
 DOCS_BASE_URL = "https://flake8-signals.readthedocs.io/en/latest/rules/"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str  # kebab-case, names the bad thing (ruff style)
     summary: str  # one line for tables and SARIF shortDescription
@@ -30,7 +29,7 @@ class Rule:
     # False: opt-in; on only when the code (or a prefix longer than SIG) is selected by name.
     default_enabled: bool = True
     # Extra fields a family may use in its templates, documented with the rule.
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
     # Lifetime rules: the receivers they are about, so each rule page can say, per library,
     # whether it holds them weakly (generated from the library models).
     receiver_kinds: frozenset[ReceiverKind] = frozenset()
