@@ -7,14 +7,13 @@ walk serves them all, which on a large module is most of what finding them costs
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import tree as syntax
 from .scopes import FunctionNode
 
 
-@dataclass(frozen=True)
-class ModuleCalls:
+class ModuleCalls(NamedTuple):
     calls: tuple[ast.Call, ...]  # in the order ast.walk meets them (tree.walk's)
     decorated: tuple[FunctionNode, ...]  # definitions with at least one decorator
 

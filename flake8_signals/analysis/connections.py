@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..libraries import CONNECT_FUNCTIONS, DECORATOR_FUNCTIONS, LIBRARIES
 from ..libraries.model import Binds, ConnectForm, Library, Parameter, Weakness
@@ -19,8 +19,7 @@ from .scopes import ModuleScopes, Scope
 from .signals import SignalResolver
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     """How one library form treats a site written this way."""
 
     library: Library
@@ -34,8 +33,7 @@ class Use:
         return self.weakness.of(None if site.style is Style.BARE_DECORATOR else site.call)
 
 
-@dataclass(frozen=True)
-class Connection:
+class Connection(NamedTuple):
     """A site and the form it turned out to use."""
 
     site: ConnectSite

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..libraries import CONNECT_METHODS, KNOWN_SIGNALS, LIBRARIES, NAMESPACES
 from ..libraries import SEND_METHODS as _SEND_METHODS
@@ -63,15 +63,13 @@ _MAX_FOLLOW = 6
 
 
 # -- receivers --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     name: str
     kind: str  # POSITIONAL_ONLY | POSITIONAL | KEYWORD_ONLY
     required: bool
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(NamedTuple):
     """What calling the connected object does: the parameters of the function that runs, and the
     values a bound method or ``functools.partial`` puts in front of the caller's arguments."""
 
@@ -154,7 +152,7 @@ class ShapeResolver:
             if cls is not None:
                 shape = self._method(cls, "__call__", INSTANCE, f"'{cls.name}' instance")
                 # inspect.iscoroutinefunction() is False for an instance, whatever its __call__.
-                return replace(shape, is_coroutine=False) if shape is not None else None
+                return shape._replace(is_coroutine=False) if shape is not None else None
         return None
 
     def of_decorated(self, node: ast.FunctionDef | ast.AsyncFunctionDef, index: int) -> Shape | None:
@@ -465,8 +463,7 @@ def _unexpected_reason(shape: Shape, name: str) -> str:
 
 
 # -- sends ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SentBy:
+class SentBy(NamedTuple):
     """One send a contract is made of, in the linted file or elsewhere in the project."""
 
     method: str  # "send" | "send_async"
@@ -479,8 +476,7 @@ class SentBy:
     sender_by_keyword: bool = False
 
 
-@dataclass(frozen=True)
-class SendContract:
+class SendContract(NamedTuple):
     """How the receivers of one signal are called, as far as the linter can see."""
 
     keyword_sets: tuple[frozenset[str], ...]  # the keywords of each distinct send
@@ -840,8 +836,7 @@ def _specific(sender: ast.expr | None, scopes: ModuleScopes, scope: Scope) -> as
 
 
 # -- judging ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ReceiverVerdict:
+class ReceiverVerdict(NamedTuple):
     site: ReceiverSite
     library: Library | None  # None while the library is not resolved yet
     shape: Shape
@@ -850,8 +845,7 @@ class ReceiverVerdict:
     coroutine_on_plain_send: bool  # SIG303
 
 
-@dataclass(frozen=True)
-class Bound:
+class Bound(NamedTuple):
     """What the resolver says of a connection: its library and the sender it is made for."""
 
     library: Library

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from ..libraries import SEND_METHODS
 from ..libraries.model import ReceiverKind
@@ -89,16 +89,14 @@ _CONSTRUCTORS = ("__init__", "__new__", "__post_init__")
 _DATACLASS = frozenset({"dataclass", "dataclasses.dataclass"})
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """What astroid found a receiver to be."""
 
     label: str
     kind: ReceiverKind
 
 
-@dataclass(frozen=True)
-class Loss:
+class Loss(NamedTuple):
     """A receiver that is lost if the connection holds it weakly, and how to say so."""
 
     code: str
@@ -159,7 +157,7 @@ class LifetimeAnalysis:
         loss = self._call_loss(site, scope)
         if loss is None or self._result_discarded(site):
             return loss
-        return replace(loss, result_kept=True)  # e.g. `self._keep = sig.connect(fn)`
+        return loss._replace(result_kept=True)  # e.g. `self._keep = sig.connect(fn)`
 
     def _call_loss(self, site: ConnectSite, scope: Scope) -> Loss | None:
         receiver = site.receiver
@@ -238,7 +236,7 @@ class LifetimeAnalysis:
             return loss  # rebound before the connect: only one binding is current
         line = getattr(first.binding.node, "lineno", 0)
         where = f", {first.branch}" if first.branch else ""
-        return replace(loss, path=f" (as bound on line {line}{where})")
+        return loss._replace(path=f" (as bound on line {line}{where})")
 
     def _local_function(self, site: ConnectSite, scope: Scope, name: str) -> Loss | None:
         if self._used_while_running(scope, site, name) or self._escapes(name, scope, site):
@@ -443,8 +441,7 @@ class LifetimeAnalysis:
 _NOWHERE = (0, 0)
 
 
-@dataclass(frozen=True)
-class _RunningFacts:
+class _RunningFacts(NamedTuple):
     """What a function does that keeps its local receivers in use, from one walk of its body:
     where it last blocks (an await, an endless loop, a blocking call), the names it disconnects,
     the signals it disconnects by key alone (Django's ``sig.disconnect(dispatch_uid=uid)``), and

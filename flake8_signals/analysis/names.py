@@ -20,7 +20,7 @@ nor declared anywhere is SIG291 (opt-in).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..boundary import SITE, contained
 from .project_index import (
@@ -35,8 +35,7 @@ from .project_index import (
 from .similarity import closest_near_miss, declaration_mismatch, did_you_mean, names_near_miss
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     line: int
     col: int
     code: str

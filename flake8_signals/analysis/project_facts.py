@@ -8,7 +8,7 @@ unresolved (:data:`Ref`) until every module of the project is known. They hold o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 
 # -- references: what an expression may name, resolved once every module is known ------------
@@ -75,8 +75,7 @@ class SignalIdentity:
         return f"{self.namespace}.{self.name}"
 
 
-@dataclass(frozen=True)
-class SendInfo:
+class SendInfo(NamedTuple):
     path: str
     line: int
     keywords: frozenset[str]
@@ -86,8 +85,7 @@ class SendInfo:
     via: str = "call"  # "call" | "connect" (re-broadcast) | "reference"
 
 
-@dataclass(frozen=True)
-class Lookup:
+class Lookup(NamedTuple):
     """A signal looked up by name: ``ns.signal("x")``, ``blinker.signal("x")`` or ``ns["x"]``."""
 
     line: int  # where the name is written (the literal), or the call for a name built at run time
@@ -102,8 +100,7 @@ class Lookup:
     usage: str = "other"  # what is done with the result right there: send/listen/neutral/other
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
+class Use(NamedTuple):
     """What is done with a signal or namespace: ``send``, ``listen``, ``escape`` (handed to code
     the index cannot follow), ``store`` (written to) or ``attr:NAME`` (an attribute read)."""
 
@@ -111,14 +108,12 @@ class Use:
     how: str
 
 
-@dataclass(frozen=True, slots=True)
-class Send:
+class Send(NamedTuple):
     ref: Ref
     info: SendInfo
 
 
-@dataclass(frozen=True)
-class ModuleFacts:
+class ModuleFacts(NamedTuple):
     path: str
     module: str
     bindings: tuple[tuple[str, BindingValue], ...]  # module-level names ("Cls.attr" in a class)

@@ -23,7 +23,7 @@ import fnmatch
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_FILE_BYTES = 2_000_000  # a larger file is not read whole (see read_source)
 PROJECT_MARKERS = ("setup.cfg", "tox.ini", ".flake8", "pyproject.toml", "setup.py", ".git", ".hg", ".svn")
@@ -34,8 +34,7 @@ _OPEN_FLAGS = (
 )
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A ``*.py`` file found under a root, with what ``stat`` said of it when it was listed."""
 
     path: str
@@ -44,8 +43,7 @@ class SourceFile:
     inode: int
 
 
-@dataclass(frozen=True)
-class Oversized:
+class Oversized(NamedTuple):
     """A regular file larger than :data:`MAX_FILE_BYTES`: only its beginning was read."""
 
     head: bytes

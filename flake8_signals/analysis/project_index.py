@@ -66,7 +66,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ..boundary import PROJECT_FILE, contained
 from ..libraries import CONNECT_METHODS, KNOWN_SIGNALS, LIBRARIES, NAMESPACES, SIGNAL_CLASSES
@@ -923,8 +923,7 @@ _KNOWN_NAMESPACE_BY_PATH = {known.path: known for known in KNOWN_NAMESPACES}
 
 
 # -- reading the project from disk --------------------------------------------------------------
-@dataclass(frozen=True)
-class _Listed:
+class _Listed(NamedTuple):
     """What is known of one file of a root without reading it again while its stat holds."""
 
     size: int

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .display import short_source
 from .scopes import Binding, ModuleScopes
@@ -24,8 +24,7 @@ class _Unknown(Exception):
     """A construct the walk does not model."""
 
 
-@dataclass(frozen=True)
-class Reaching:
+class Reaching(NamedTuple):
     binding: Binding
     branch: str  # the path it is bound on, e.g. "when 'app.debug' is true"; "" when unconditional
 

@@ -20,8 +20,8 @@ import os
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from ..libraries import CONNECT_TEXT
 from ..libraries.model import Parameter, ReceiverKind
@@ -30,8 +30,7 @@ from .project_files import read_source
 from .scopes import FunctionNode, ModuleScopes, Scope, module_name_for
 
 
-@dataclass(frozen=True)
-class WrappedModule:
+class WrappedModule(NamedTuple):
     """A module whose functions may wrap connects, with what summarising them needs."""
 
     tree: ast.Module
@@ -39,8 +38,7 @@ class WrappedModule:
     name: str
 
 
-@dataclass(frozen=True)
-class ConnectWrapper:
+class ConnectWrapper(NamedTuple):
     function: str  # how messages name it
     receiver: Parameter  # the parameter it connects
     signal: Parameter | None  # the parameter that is the signal; None: the signal is fixed inside
@@ -50,8 +48,7 @@ class ConnectWrapper:
     module: WrappedModule
 
 
-@dataclass(frozen=True)
-class FreshReturner:
+class FreshReturner(NamedTuple):
     function: str
     receiver: str  # the name of the function or lambda it defines, connects and returns
     kind: ReceiverKind
