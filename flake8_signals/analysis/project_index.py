@@ -224,22 +224,21 @@ _LIBRARY_TOP_BYTES = tuple(sorted(t.encode() for t in _minimal(set(_LIBRARY_TOPS
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) - {"__main__"}
 
 
-@dataclass
+@dataclass(eq=False)
 class Usage:
     sent: bool = False
     listened: bool = False
     escaped: bool = False  # handed to code the index cannot follow
 
 
-@dataclass
-class Declaration:
+class Declaration(NamedTuple):
     name: str
     module: str
     variable: str  # "" for a bare ``ns.signal("x")`` statement
     home: bool  # in the module that defines the namespace
 
 
-@dataclass
+@dataclass(eq=False)
 class NamespaceInfo:
     id: str
     home: str | None  # the module that defines it; None for a library's
@@ -939,7 +938,7 @@ class _Listed(NamedTuple):
         return self.stable and (self.size, self.mtime_ns, self.inode) == stat
 
 
-@dataclass
+@dataclass(eq=False)
 class _RootScan:
     facts: dict[str, ModuleFacts]
     libraries: frozenset[str]
