@@ -485,7 +485,7 @@ def test_sends_in_other_modules_by_sender_keyword_count_only_where_the_library_t
         SentBy("send", 5, "/p/orders.py", frozenset({"sender", "order"}), True, sender_by_keyword=True),
         SentBy("send", 9, "/p/refunds.py", frozenset({"amount"}), True),
     )
-    index = SendIndex(scopes, [], lambda expr: remote)
+    index = SendIndex(scopes, [], lambda expr, library: remote)
     signal = tree.body[0].targets[0]
 
     def keyword_sets(key: str) -> set[frozenset[str]]:

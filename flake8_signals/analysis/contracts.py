@@ -493,9 +493,10 @@ class SendContract(NamedTuple):
         return next((s for s in self.sends if s.plain), None)
 
 
-# The project's sends, in other files, of the signal an expression names: () when there are none
-# or the signal is not known; None when one of them may pass anything (``**kwargs``, a re-broadcast).
-RemoteSends = Callable[[ast.expr], "tuple[SentBy, ...] | None"]
+# The project's sends, in other files, of the signal an expression names (of the library given,
+# when it is known or hinted): () when there are none or they cannot be known; None when one of
+# them may pass anything (``**kwargs``, a re-broadcast).
+RemoteSends = Callable[[ast.expr, "Library | None"], "tuple[SentBy, ...] | None"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -692,6 +693,7 @@ class SendIndex:
         *,
         project: bool = True,
         library: Library | None = None,
+        owner: Library | None = None,
     ) -> SendContract | None:
         """How receivers connected to ``signal`` for ``sender`` (None: any sender) are called.
 
@@ -700,6 +702,8 @@ class SendIndex:
         to any sender (their sender expressions are not known) and only with ``project``. Which
         sends reach receivers depends on ``library`` (``sender=`` does in Django, not in
         blinker); None: the library is not known yet, and every send some library accepts counts.
+        ``owner`` is the library the signal is known or hinted to be of (``library`` when given):
+        whether other files' sends can be known depends on it.
         """
         known = KNOWN_SIGNALS.get(self.scopes.qualified_name(signal, scope) or "")
         if known is not None:
@@ -720,7 +724,7 @@ class SendIndex:
             for s in local
         ]
         if project and sender is None and self.remote is not None:
-            remote = self.remote(signal)
+            remote = self.remote(signal, library or owner)
             if remote is None:
                 return None  # a send elsewhere may pass anything, an _async_wrapper included
             sends += [s for s in remote if not s.sender_by_keyword or takes_keyword_sender(s.method, library)]
@@ -895,7 +899,7 @@ class ContractAnalysis:
         shape = self._shape(site)
         if shape is None:
             return None
-        if not any(self._verdict(site, shape, call, None, any_sender=True) for call in calls):
+        if not any(self._verdict(site, shape, call, None, any_sender=True, owner=hinted) for call in calls):
             return None
         bound = self.bind(site.connect)
         if bound is None or bound.library.receiver_call is None:
@@ -912,11 +916,14 @@ class ContractAnalysis:
         *,
         any_sender: bool = False,
         library: Library | None = None,
+        owner: Library | None = None,
     ) -> ReceiverVerdict | None:
         # The rest of the project is read only for a receiver that some keyword could break.
         project = not (shape.varkw and not shape.is_coroutine and not call_problems(shape, frozenset(), call))
         sender = None if any_sender else sender
-        contract = self.index.contract(site.signal, site.scope, sender, project=project, library=library)
+        contract = self.index.contract(
+            site.signal, site.scope, sender, project=project, library=library, owner=owner
+        )
         problems: list[Problem] = []
         if contract is None:
             problems += call_problems(shape, None, call)

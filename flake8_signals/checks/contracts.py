@@ -100,13 +100,19 @@ class _Project:
         return self._index
 
     def _identity(self, expr: ast.expr) -> Any:
+        if self.context.index_facts.extractor.ref_of(expr) is None:
+            return None  # nothing the index could resolve (`getattr(module, name)`): do not read it
         return self._get().identity_of(expr, self.context)
 
     def library_of(self, expr: ast.expr) -> Library | None:
         identity = self._identity(expr)
         return library_named(identity.library) if identity is not None else None
 
-    def sends(self, expr: ast.expr) -> tuple[SentBy, ...] | None:
+    def sends(self, expr: ast.expr, library: Library | None) -> tuple[SentBy, ...] | None:
+        from ..analysis import project_index
+
+        if library is not None and not project_index.collects_sends_of(library):
+            return ()  # the index could not have seen them: do not read the project for nothing
         identity = self._identity(expr)
         if identity is None:
             return ()
