@@ -19,7 +19,6 @@ of the whole process tree (``wait4``), peak RSS the largest single process.
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import statistics
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import CACHE, CORPUS, GROUPS, ensure_venvs, flake8_script, lint_root, log, unpacked
-from run import commit, group_paths, installed_versions, machine, measure
+from run import group_paths, measure, run_meta
 
 BUDGET = {"django": 0.05, "signal-heavy": 0.15}
 ONE_FILE_BUDGET = 1.5
@@ -157,16 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         unpacked(project)
     pythons = ensure_venvs()
     results = {
-        "meta": {
-            "date": datetime.date.today().isoformat(),
-            "machine": machine(),
-            "versions": installed_versions(pythons["plugin"]),
-            "commit": commit(),
-            "reps": args.reps,
-            "one_file_reps": args.one_file_reps,
-            "cache": args.cache,
-            "command": "python bench/budget.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        },
+        "meta": run_meta(
+            pythons, "budget.py", argv, reps=args.reps, one_file_reps=args.one_file_reps, cache=args.cache
+        ),
         "rows": [],
         "one_file": [],
     }

@@ -19,7 +19,6 @@ not a steadier one. Same environments and disk cache setting (off) as ``budget.p
 from __future__ import annotations
 
 import argparse
-import datetime
 import statistics
 import sys
 from pathlib import Path
@@ -27,9 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import GROUPS, ensure_venvs, flake8_script, log, python_files
 from budget import BUDGET, plugin_env
-from run import commit, group_paths, installed_versions, machine, measure
+from run import group_paths, measure, run_meta, write_readme
 
-README = Path(__file__).resolve().parent / "README.md"
 START, END = "<!-- chunked-results:start -->", "<!-- chunked-results:end -->"
 
 
@@ -106,13 +104,6 @@ def render(results: dict) -> str:
     return "\n".join(lines)
 
 
-def write_readme(markdown: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    head, rest = text.split(START, 1)
-    _old, tail = rest.split(END, 1)
-    README.write_text(f"{head}{START}\n{markdown}\n{END}{tail}", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -125,15 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     pythons = ensure_venvs()
     results = {
-        "meta": {
-            "date": datetime.date.today().isoformat(),
-            "machine": machine(),
-            "versions": installed_versions(pythons["plugin"]),
-            "commit": commit(),
-            "size": args.size,
-            "passes": args.passes,
-            "command": "python bench/chunked.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        },
+        "meta": run_meta(pythons, "chunked.py", argv, size=args.size, passes=args.passes),
         "rows": [],
     }
     for group in args.groups.split(","):
@@ -144,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     markdown = render(results)
     print(markdown)
     if args.write_readme:
-        write_readme(markdown)
+        write_readme(markdown, START, END, "Corpus rows as short whole runs")
     return 0
 
 

@@ -411,6 +411,18 @@ def write_readme(markdown: str, start: str = START, end: str = END, title: str =
     README.write_text(f"{head}{start}\n{markdown}\n{end}{tail}", encoding="utf-8")
 
 
+def run_meta(pythons: dict[str, Path], script: str, argv: list[str] | None, **settings) -> dict:
+    """What a results block says of its run: when, where, which versions and commit, how."""
+    return {
+        "date": datetime.date.today().isoformat(),
+        "machine": machine(),
+        "versions": installed_versions(pythons["plugin"]),
+        "commit": commit(),
+        **settings,
+        "command": f"python bench/{script} " + " ".join(argv if argv is not None else sys.argv[1:]),
+    }
+
+
 def machine() -> str:
     model = "?"
     try:
@@ -503,18 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         profile(pythons, args.profile)
         return 0
 
-    versions = installed_versions(pythons["plugin"])
-    results: dict = {
-        "meta": {
-            "date": datetime.date.today().isoformat(),
-            "machine": machine(),
-            "versions": versions,
-            "commit": commit(),
-            "reps": reps,
-            "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        },
-        "groups": {},
-    }
+    results: dict = {"meta": run_meta(pythons, "run.py", argv, reps=reps), "groups": {}}
     out = CACHE / f"results-{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
 
     def save(stage: str) -> None:
