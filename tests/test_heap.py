@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 
 import pytest
 
 from flake8_signals.analysis import heap
 from flake8_signals.api import check_source
 from flake8_signals.checks import lifetime
+from tests.support import ROOT
 
 
 def test_paused_collector_restores_the_state_it_found() -> None:
@@ -45,3 +49,31 @@ def test_a_files_analysis_runs_with_the_collector_paused(monkeypatch: pytest.Mon
     assert [f.code for f in check_source(source, "m.py")] == ["SIG101"]
     assert seen == [False]
     assert gc.isenabled()
+
+
+_FREEZE_PROBE = """
+import ast, gc, sys
+from flake8_signals.checker import CheckConfig, check_module
+source = open(sys.argv[1], encoding="utf-8").read()
+check_module(ast.parse(source), source, sys.argv[1], CheckConfig.create())
+frozen = gc.get_freeze_count()
+gc.unfreeze()  # what the freeze kept is now visible to a full collection
+print(frozen, gc.collect())
+"""
+
+
+def test_the_first_analysis_freezes_the_modules_and_not_its_own_data() -> None:
+    """After the first file a family analysed, what lives for the process is frozen (full
+    collections no longer walk it), and none of that file's analysis data is kept with it."""
+    signals = ROOT / "examples" / "myapp" / "signals.py"
+    result = subprocess.run(
+        [sys.executable, "-c", _FREEZE_PROBE, str(signals)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "FLAKE8_SIGNALS_NO_CACHE": "1"},
+    )
+    frozen, leaked = (int(n) for n in result.stdout.split())
+    assert frozen > 1000
+    assert leaked == 0
