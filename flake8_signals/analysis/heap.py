@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-def keep_for_process() -> None:
-    """Freeze everything the collector tracks now (call it after building a long-lived cache)."""
-    gc.collect(0)
+def keep_for_process(generation: int = 0) -> None:
+    """Freeze everything the collector tracks now (call it after building a long-lived cache),
+    after collecting ``generation`` and the younger ones."""
+    gc.collect(generation)
     gc.freeze()
 
 
@@ -33,8 +34,7 @@ def keep_modules_for_process() -> None:
     pid = os.getpid()
     if _SETTLED[0] != pid:
         _SETTLED[0] = pid
-        gc.collect()  # all of it, once: a file's analysis data can reach older generations
-        gc.freeze()
+        keep_for_process(2)  # all of it, once: a file's analysis data can reach older generations
 
 
 @contextmanager
