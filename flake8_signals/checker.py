@@ -50,7 +50,7 @@ def check_module(tree: ast.Module, source: str, filename: str, config: CheckConf
                 found = [f for f in family.check(context) if f.code in config.enabled]
             findings.extend(found)
     del context  # its cycles are garbage now: the freeze below must not keep them
-    heap.keep_modules_for_process()
+    heap.settle_after_file()
     elapsed = time.process_time() - started
     stats.STATS.check_seconds += elapsed
     if elapsed > stats.STATS.max_file_seconds:

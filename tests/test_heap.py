@@ -77,3 +77,57 @@ def test_the_first_analysis_freezes_the_modules_and_not_its_own_data() -> None:
     frozen, leaked = (int(n) for n in result.stdout.split())
     assert frozen > 1000
     assert leaked == 0
+
+
+_WRAPPER_PROBE = """
+import ast, gc, sys
+from flake8_signals.checker import CheckConfig, check_module
+from flake8_signals.analysis import project_index, wrappers
+
+def check(path):
+    source = open(path, encoding="utf-8").read()
+    return check_module(ast.parse(source), source, path, CheckConfig.create())
+
+def unfrozen(objects):
+    visible = {id(o) for o in gc.get_objects()}
+    return sum(id(o) in visible for o in objects)
+
+check(sys.argv[1])  # the first file: the modules are frozen after it
+check(sys.argv[2])  # builds the project index
+scans = list(project_index._ROOT_SCANS.values())
+seen = unfrozen(scans)
+codes = sorted(f.code for f in check(sys.argv[3]))  # reads wiring/helpers.py for its wrappers
+kept = [s for s in wrappers._MODULES.values() if s is not None]
+seen += unfrozen([s for s in kept] + [s.module.tree for s in kept])
+gc.collect()  # what is garbage but not frozen
+gc.unfreeze()
+print(" ".join(codes), len(scans), len(kept), seen, gc.collect())
+"""
+
+
+def test_what_a_file_adds_to_the_caches_is_frozen_after_it_and_its_own_data_is_not() -> None:
+    """helpers.py's analysis builds the project index, jobs.py's reads helpers.py for its
+    connect wrappers (its tree and scopes are kept for the process): each is frozen once its
+    file is done, so full collections stop walking it, and nothing of either file's analysis
+    is kept (a freeze in the middle of the index's build kept 210 objects for good)."""
+    project = ROOT / "tests" / "fixtures" / "projects" / "wiring"
+    first = ROOT / "examples" / "myapp" / "signals.py"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _WRAPPER_PROBE,
+            str(first),
+            str(project / "helpers.py"),
+            str(project / "jobs.py"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "FLAKE8_SIGNALS_NO_CACHE": "1"},
+    )
+    codes, scans, kept, seen, leaked = result.stdout.rsplit(maxsplit=4)
+    assert codes == "SIG101 SIG103", "the wrapper was not read: the test would prove nothing"
+    assert (scans, kept) == ("1", "1")
+    assert (seen, leaked) == ("0", "0")

@@ -1,10 +1,11 @@
 """Keeping what lives for the whole process out of the cyclic garbage collector's sight.
 
-What the plugin caches for the life of a flake8 process (astroid's modules, the project index)
-is a heap of tracked objects that every later full collection walks again, slowing everything
-else flake8 does in that process. Freezing it after it is built moves it into the permanent
-generation. The cost: garbage that exists at that moment is kept until the process ends, so the
-youngest generation is collected first; a flake8 process is short-lived and that garbage is small.
+What the plugin keeps for the life of a flake8 process (its families' modules, astroid's
+modules, the project index, the project modules read for their connect wrappers) is a heap of
+tracked objects that every later full collection would walk again, slowing everything else
+flake8 does in that process. Freezing it moves it into the permanent generation. The freeze
+waits until the file whose analysis built it is done: that file's analysis data is alive until
+then (the collector is paused for it), and what is frozen with it in cycles is never freed.
 Measured figures are in bench/README.md ("Where the budget's time went").
 """
 
@@ -15,26 +16,27 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-
-def keep_for_process(generation: int = 0) -> None:
-    """Freeze everything the collector tracks now (call it after building a long-lived cache),
-    after collecting ``generation`` and the younger ones."""
-    gc.collect(generation)
-    gc.freeze()
-
-
 _SETTLED: list[int] = [0]  # the process whose modules were frozen (a forked -j worker starts again)
+_GREW: list[bool] = [False]  # a process-wide cache took something in during the current file
 
 
-def keep_modules_for_process() -> None:
-    """Freeze once per process, after the first file a family analysed: the families' modules
-    (their rules, models, compiled expressions: some 12,000 tracked objects, as many as flake8's
-    own) are imported on first use and live as long as the process, and every full collection of
-    flake8's run would otherwise walk them again. Call it when no analysis data is referenced."""
+def keep_after_file() -> None:
+    """Call it when a process-wide cache has taken something in: it is frozen once the current
+    file is done (:func:`settle_after_file`)."""
+    _GREW[0] = True
+
+
+def settle_after_file() -> None:
+    """Freeze what lives for the process, after a file's analysis: once per process the
+    families' modules (their rules, models, compiled expressions: some 12,000 tracked objects,
+    as many as flake8's own), imported on first use; and after any file during which a cache
+    took something in (:func:`keep_after_file`). Call it when no analysis data is referenced."""
     pid = os.getpid()
-    if _SETTLED[0] != pid:
+    if _SETTLED[0] != pid or _GREW[0]:
         _SETTLED[0] = pid
-        keep_for_process(2)  # all of it, once: a file's analysis data can reach older generations
+        _GREW[0] = False
+        gc.collect()  # all generations: a file's analysis data can reach the older ones
+        gc.freeze()
 
 
 @contextmanager

@@ -123,7 +123,7 @@ class AstroidFile(Inference):
                 elapsed = time.process_time() - started
                 stats.STATS.astroid_builds += 1
                 stats.STATS.astroid_build_seconds += elapsed
-                heap.keep_for_process()
+                heap.keep_after_file()
         return self._module
 
     def _build_module(self) -> Any:
@@ -163,7 +163,7 @@ class AstroidFile(Inference):
             elapsed = time.process_time() - started
             stats.STATS.inferences += 1
             stats.STATS.inference_seconds += elapsed
-            heap.keep_for_process()
+            heap.keep_after_file()
         return values or None
 
     # -- questions ------------------------------------------------------------------------

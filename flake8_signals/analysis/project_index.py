@@ -1014,7 +1014,7 @@ def _current_scan(root: str, settings: IndexSettings) -> _RootScan:
     fresh.run = current_run()
     _ROOT_SCANS[key] = fresh
     if fresh is not scan:
-        heap.keep_for_process()  # the scan lives as long as the process
+        heap.keep_after_file()  # the scan lives as long as the process
     return fresh
 
 

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from ..libraries import CONNECT_TEXT
 from ..libraries.model import Parameter, ReceiverKind
+from . import heap
 from .connect_sites import ConnectSite, Style, find_connect_sites
 from .project_files import read_source
 from .scopes import FunctionNode, ModuleScopes, Scope, module_name_for
@@ -199,7 +200,9 @@ _CONNECT_BYTES = re.compile(CONNECT_TEXT.pattern.encode())
 def summaries_of_file(path: str) -> Summaries | None:
     """The summaries of the project module at ``path`` (a regular file of a sane size), or None."""
     if path not in _MODULES:
-        _MODULES[path] = _read(path)
+        _MODULES[path] = summaries = _read(path)
+        if summaries is not None:
+            heap.keep_after_file()  # its tree and scopes live as long as the process
     return _MODULES[path]
 
 
