@@ -6,6 +6,7 @@ import gc
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,11 +52,32 @@ def test_a_files_analysis_runs_with_the_collector_paused(monkeypatch: pytest.Mon
     assert gc.isenabled()
 
 
-_FREEZE_PROBE = """
+_CHECK = """
 import ast, gc, sys
 from flake8_signals.checker import CheckConfig, check_module
-source = open(sys.argv[1], encoding="utf-8").read()
-check_module(ast.parse(source), source, sys.argv[1], CheckConfig.create())
+
+def check(path):
+    source = open(path, encoding="utf-8").read()
+    return check_module(ast.parse(source), source, path, CheckConfig.create())
+"""
+
+
+def _probe(body: str, *paths: Path) -> str:
+    """What ``body`` prints, run after :data:`_CHECK` in a fresh interpreter (the freeze is once
+    per process) with ``paths`` as its arguments."""
+    result = subprocess.run(
+        [sys.executable, "-c", _CHECK + body, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "FLAKE8_SIGNALS_NO_CACHE": "1"},
+    )
+    return result.stdout
+
+
+_FREEZE_PROBE = """
+check(sys.argv[1])
 frozen = gc.get_freeze_count()
 gc.unfreeze()  # what the freeze kept is now visible to a full collection
 print(frozen, gc.collect())
@@ -65,28 +87,14 @@ print(frozen, gc.collect())
 def test_the_first_analysis_freezes_the_modules_and_not_its_own_data() -> None:
     """After the first file a family analysed, what lives for the process is frozen (full
     collections no longer walk it), and none of that file's analysis data is kept with it."""
-    signals = ROOT / "examples" / "myapp" / "signals.py"
-    result = subprocess.run(
-        [sys.executable, "-c", _FREEZE_PROBE, str(signals)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-        env={**os.environ, "FLAKE8_SIGNALS_NO_CACHE": "1"},
-    )
-    frozen, leaked = (int(n) for n in result.stdout.split())
+    output = _probe(_FREEZE_PROBE, ROOT / "examples" / "myapp" / "signals.py")
+    frozen, leaked = (int(n) for n in output.split())
     assert frozen > 1000
     assert leaked == 0
 
 
 _WRAPPER_PROBE = """
-import ast, gc, sys
-from flake8_signals.checker import CheckConfig, check_module
 from flake8_signals.analysis import project_index, wrappers
-
-def check(path):
-    source = open(path, encoding="utf-8").read()
-    return check_module(ast.parse(source), source, path, CheckConfig.create())
 
 def unfrozen(objects):
     visible = {id(o) for o in gc.get_objects()}
@@ -98,7 +106,7 @@ scans = list(project_index._ROOT_SCANS.values())
 seen = unfrozen(scans)
 codes = sorted(f.code for f in check(sys.argv[3]))  # reads wiring/helpers.py for its wrappers
 kept = [s for s in wrappers._MODULES.values() if s is not None]
-seen += unfrozen([s for s in kept] + [s.module.tree for s in kept])
+seen += unfrozen(kept + [s.module.tree for s in kept])
 gc.collect()  # what is garbage but not frozen
 gc.unfreeze()
 print(" ".join(codes), len(scans), len(kept), seen, gc.collect())
@@ -109,25 +117,11 @@ def test_what_a_file_adds_to_the_caches_is_frozen_after_it_and_its_own_data_is_n
     """helpers.py's analysis builds the project index, jobs.py's reads helpers.py for its
     connect wrappers (its tree and scopes are kept for the process): each is frozen once its
     file is done, so full collections stop walking it, and nothing of either file's analysis
-    is kept (a freeze in the middle of the index's build kept 210 objects for good)."""
+    is kept (a freeze in the middle of the index's build kept about 200 objects for good)."""
     project = ROOT / "tests" / "fixtures" / "projects" / "wiring"
     first = ROOT / "examples" / "myapp" / "signals.py"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _WRAPPER_PROBE,
-            str(first),
-            str(project / "helpers.py"),
-            str(project / "jobs.py"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-        env={**os.environ, "FLAKE8_SIGNALS_NO_CACHE": "1"},
-    )
-    codes, scans, kept, seen, leaked = result.stdout.rsplit(maxsplit=4)
+    output = _probe(_WRAPPER_PROBE, first, project / "helpers.py", project / "jobs.py")
+    codes, scans, kept, seen, leaked = output.rsplit(maxsplit=4)
     assert codes == "SIG101 SIG103", "the wrapper was not read: the test would prove nothing"
     assert (scans, kept) == ("1", "1")
     assert (seen, leaked) == ("0", "0")
